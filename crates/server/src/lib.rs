@@ -1,0 +1,1 @@
+//! Embedded in-memory Aerospike server.

@@ -1,0 +1,119 @@
+"""The embedded Aerospike server, for tests: no Docker, no installed server.
+
+``Server`` starts an in-memory server that speaks the real Aerospike wire protocol on
+127.0.0.1, with one or several nodes sharing the 4096 partitions::
+
+    import aerospike
+    from aerospike.testing import Server
+
+    with Server(nodes=1) as srv:
+        client = aerospike.client(srv.config).connect()
+        client.put(("test", "demo", 1), {"a": 1})
+
+The pytest fixture ``aerospike_server`` (registered as a pytest plugin when the package
+is installed) yields a running ``Server`` for a test session.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
+
+__all__ = ["Server"]
+
+
+class Server:
+    """An embedded Aerospike cluster running in this process.
+
+    :param nodes: how many nodes; node ``k`` listens on ``port + k`` (or a free port when
+        ``port`` is 0).
+    :param namespaces: the namespaces every node serves.
+    :param port: the first node's port; 0 picks free ports.
+    :param host: the address to bind and advertise (default 127.0.0.1).
+    :param cluster_name: the name reported by the ``cluster-name`` info command.
+    :param default_ttl: the namespaces' default TTL in seconds (0 = never expire).
+    """
+
+    def __init__(
+        self,
+        nodes: int = 1,
+        namespaces: Sequence[str] = ("test", "bar"),
+        port: int = 0,
+        host: str = "127.0.0.1",
+        cluster_name: str = "embedded",
+        default_ttl: int = 0,
+    ) -> None:
+        from aerospike.exception import ParamError
+
+        if not isinstance(nodes, int) or isinstance(nodes, bool) or not 1 <= nodes <= 64:
+            raise ParamError(-2, "nodes must be an int between 1 and 64")
+        if isinstance(namespaces, str) or not namespaces:
+            raise ParamError(-2, "namespaces must be a non-empty sequence of names")
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
+            raise ParamError(-2, "port must be an int between 0 and 65535")
+        self._options: Dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "nodes": nodes,
+            "namespaces": [str(ns) for ns in namespaces],
+            "cluster_name": cluster_name,
+            "default_ttl": default_ttl,
+        }
+        self._cluster: Optional[Any] = None
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> "Server":
+        """Start listening; returns ``self``. Starting a running server is a no-op."""
+        if self._cluster is None:
+            from aerospike import _aerospike
+
+            self._cluster = _aerospike.EmbeddedCluster(**self._options)
+        return self
+
+    def stop(self) -> None:
+        """Stop every node and free the ports."""
+        cluster, self._cluster = self._cluster, None
+        if cluster is not None:
+            cluster.shutdown()
+
+    def __enter__(self) -> "Server":
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop()
+
+    def _running(self) -> Any:
+        if self._cluster is None:
+            from aerospike.exception import ClientError
+
+            raise ClientError(-1, "the embedded server is not running; call start()")
+        return self._cluster
+
+    # -- what clients need -------------------------------------------------------------
+    @property
+    def hosts(self) -> List[Tuple[str, int]]:
+        """``(host, port)`` of every node, in node order."""
+        return [(h, p) for h, p in self._running().hosts()]
+
+    @property
+    def config(self) -> Dict[str, Any]:
+        """A config dict ready for :func:`aerospike.client`."""
+        return {"hosts": self.hosts}
+
+    # -- cluster changes, for tests ----------------------------------------------------
+    def stop_node(self, index: int) -> None:
+        """Stop node ``index``: its port closes and its connections drop."""
+        self._running().stop_node(index)
+
+    def start_node(self, index: int) -> None:
+        """Start a stopped node again on the same port."""
+        self._running().start_node(index)
+
+    def node_stats(self, index: int) -> Dict[str, int]:
+        """Counters of node ``index``: requests served and misrouted requests."""
+        return dict(self._running().node_stats(index))

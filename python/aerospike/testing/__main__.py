@@ -1,0 +1,50 @@
+"""``python -m aerospike.testing``: run the embedded server until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import List, Optional
+
+from aerospike.testing import Server
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m aerospike.testing",
+        description="Run the embedded Aerospike server on this machine.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind and advertise")
+    parser.add_argument("--port", type=int, default=3000, help="first node's port; 0 = free")
+    parser.add_argument("--nodes", type=int, default=1, help="number of nodes")
+    parser.add_argument(
+        "--namespace",
+        action="append",
+        dest="namespaces",
+        help="a namespace to serve (repeatable; default: test and bar)",
+    )
+    parser.add_argument("--cluster-name", default="embedded")
+    args = parser.parse_args(argv)
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    server = Server(
+        nodes=args.nodes,
+        namespaces=tuple(args.namespaces or ("test", "bar")),
+        port=args.port,
+        host=args.host,
+        cluster_name=args.cluster_name,
+    )
+    with server:
+        hosts = ",".join(f"{h}:{p}" for h, p in server.hosts)
+        print(f"aerospike-embedded ready {hosts}", flush=True)
+        while not stop.wait(0.5):
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
