@@ -63,12 +63,17 @@ def ensure_official_python(venv_dir: Path = VENV_DIR, *, quiet: bool = True) -> 
     if not python.exists():
         venv.EnvBuilder(with_pip=True, clear=venv_dir.exists()).create(venv_dir)
     cmd = [
-        str(python), "-m", "pip", "install", "--disable-pip-version-check",
-        "--no-input", REQUIREMENT,
+        str(python),
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "--no-input",
+        REQUIREMENT,
     ]
     if quiet:
         cmd.insert(4, "--quiet")
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
     if proc.returncode != 0:
         raise OfficialVenvError(
             f"pip install {REQUIREMENT} failed ({proc.returncode}):\n"
@@ -76,7 +81,10 @@ def ensure_official_python(venv_dir: Path = VENV_DIR, *, quiet: bool = True) -> 
         )
     check = subprocess.run(
         [str(python), "-c", _CHECK],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     if check.returncode != 0 or check.stdout.strip() != OFFICIAL_VERSION:
         raise OfficialVenvError(

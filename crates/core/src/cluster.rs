@@ -1,0 +1,480 @@
+//! Tending: seeds, peers, node health and the partition table, in a background thread.
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use base64::Engine;
+
+use crate::error::{Error, Result};
+use crate::key::PARTITIONS;
+use crate::node::{info_at, Node};
+use crate::policy::Replica;
+
+/// How the client finds and watches the cluster.
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// Seed hosts.
+    pub hosts: Vec<(String, u16)>,
+    /// Expected cluster name, checked when set.
+    pub cluster_name: Option<String>,
+    /// Time between tends.
+    pub tend_interval: Duration,
+    /// Connect/info timeout while tending and seeding.
+    pub conn_timeout: Duration,
+    /// Largest pool per node.
+    pub max_conns_per_node: usize,
+    /// Failed tends before a node is dropped.
+    pub max_tend_failures: u32,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            hosts: vec![("127.0.0.1".into(), 3000)],
+            cluster_name: None,
+            tend_interval: Duration::from_millis(1000),
+            conn_timeout: Duration::from_millis(1000),
+            max_conns_per_node: 100,
+            max_tend_failures: 3,
+        }
+    }
+}
+
+/// The owners of each partition of one namespace: `[replica][partition]`.
+#[derive(Debug, Default)]
+struct Partitions {
+    columns: Vec<Vec<Option<Arc<Node>>>>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    cfg: ClusterConfig,
+    nodes: RwLock<Arc<Vec<Arc<Node>>>>,
+    table: RwLock<Arc<HashMap<String, Partitions>>>,
+    tend_lock: Mutex<()>,
+}
+
+/// The cluster view shared by every command; tending runs until it is dropped.
+#[derive(Debug)]
+pub struct Cluster {
+    inner: Arc<Inner>,
+    tender: Mutex<Option<(JoinHandle<()>, std::sync::mpsc::Sender<()>)>>,
+}
+
+fn resolve(host: &str, port: u16) -> Result<SocketAddr> {
+    (host, port)
+        .to_socket_addrs()
+        .map_err(|e| Error::Connection(format!("cannot resolve {host}:{port}: {e}")))?
+        .next()
+        .ok_or_else(|| Error::Connection(format!("no address for {host}:{port}")))
+}
+
+fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Parses `host:port`, `[v6]:port` or `host` (default port).
+fn parse_host(s: &str, default_port: u16) -> Option<(String, u16)> {
+    let s = s.trim();
+    if let Some(rest) = s.strip_prefix('[') {
+        let (h, after) = rest.split_once(']')?;
+        let port = after.strip_prefix(':').map_or(Some(default_port), |p| p.parse().ok())?;
+        return Some((h.to_string(), port));
+    }
+    match s.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => Some((h.to_string(), p.parse().ok()?)),
+        _ if !s.is_empty() => Some((s.to_string(), default_port)),
+        _ => None,
+    }
+}
+
+/// Parses `peers-clear-std`: `gen,port,[[id,tls,[addr,...]],...]` → (id, host, port).
+pub(crate) fn parse_peers(v: &str) -> Vec<(String, String, u16)> {
+    let mut out = Vec::new();
+    let mut parts = v.splitn(3, ',');
+    let (_gen, port, rest) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(g), Some(p), Some(r)) => (g, p, r),
+        _ => return out,
+    };
+    let default_port: u16 = port.trim().parse().unwrap_or(3000);
+    let rest = rest.trim();
+    let inner = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')).unwrap_or("");
+    // Each peer is `[id,tls,[addr,addr]]`; split at depth 1.
+    let mut depth = 0;
+    let mut start = None;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '[' => {
+                if depth == 0 {
+                    start = Some(i + 1);
+                }
+                depth += 1;
+            }
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    if let Some(s) = start.take() {
+                        let peer = &inner[s..i];
+                        let mut f = peer.splitn(3, ',');
+                        let id = f.next().unwrap_or("").to_string();
+                        let _tls = f.next();
+                        let addrs = f.next().unwrap_or("");
+                        let addrs = addrs.trim().trim_start_matches('[').trim_end_matches(']');
+                        if let Some((h, p)) =
+                            addrs.split(',').find_map(|a| parse_host(a, default_port))
+                        {
+                            out.push((id, h, p));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Decodes `replicas`: ns → list of 512-byte bitmaps (column 0 = master).
+fn parse_replicas(v: &str) -> HashMap<String, Vec<Vec<u8>>> {
+    let mut out = HashMap::new();
+    for entry in v.split(';').filter(|e| !e.is_empty()) {
+        let Some((ns, rest)) = entry.split_once(':') else { continue };
+        let fields: Vec<&str> = rest.split(',').collect();
+        // replicas: regime,n,b64...; replicas-all: n,b64...
+        let maps: &[&str] = if fields.len() >= 3 && fields[1].parse::<u32>().is_ok() {
+            &fields[2..]
+        } else if fields.len() >= 2 {
+            &fields[1..]
+        } else {
+            continue;
+        };
+        let cols: Vec<Vec<u8>> = maps
+            .iter()
+            .take(3)
+            .filter_map(|m| base64::engine::general_purpose::STANDARD.decode(m).ok())
+            .filter(|b| b.len() == PARTITIONS / 8)
+            .collect();
+        out.insert(ns.to_string(), cols);
+    }
+    out
+}
+
+impl Inner {
+    fn nodes(&self) -> Arc<Vec<Arc<Node>>> {
+        self.nodes.read().map(|n| n.clone()).unwrap_or_default()
+    }
+
+    fn make_node(&self, host: &str, port: u16, expect: Option<&str>) -> Result<Arc<Node>> {
+        let addr = resolve(host, port)?;
+        let mut cmds = vec!["node", "partition-generation"];
+        if self.cfg.cluster_name.is_some() {
+            cmds.push("cluster-name");
+        }
+        let info = info_at(addr, &cmds, self.cfg.conn_timeout)?;
+        let name = value(&info, "node")
+            .filter(|n| !n.is_empty() && !n.starts_with("ERROR"))
+            .ok_or_else(|| Error::Connection(format!("{addr}: no node name")))?
+            .to_string();
+        if let Some(e) = expect {
+            if !e.is_empty() && e != name {
+                return Err(Error::Connection(format!("{addr}: node is {name}, expected {e}")));
+            }
+        }
+        if let Some(want) = &self.cfg.cluster_name {
+            let got = value(&info, "cluster-name").unwrap_or("");
+            if got != want {
+                return Err(Error::Cluster(format!(
+                    "{addr}: cluster name {got:?} is not the expected {want:?}"
+                )));
+            }
+        }
+        Ok(Arc::new(Node::new(
+            name,
+            host.to_string(),
+            port,
+            addr,
+            self.cfg.max_conns_per_node,
+            self.cfg.conn_timeout,
+        )))
+    }
+
+    /// One tend pass. Returns an error only when no node at all can be reached.
+    fn tend(&self) -> Result<()> {
+        let _g = self.tend_lock.lock().map_err(|_| Error::Client("tend lock poisoned".into()))?;
+        let mut nodes: Vec<Arc<Node>> = self.nodes().as_ref().clone();
+        let mut changed = false;
+        let mut last_err = None;
+        if nodes.is_empty() {
+            for (h, p) in &self.cfg.hosts {
+                match self.make_node(h, *p, None) {
+                    Ok(n) => {
+                        nodes.push(n);
+                        changed = true;
+                        break;
+                    }
+                    Err(e) => last_err = Some(e),
+                }
+            }
+            if nodes.is_empty() {
+                return Err(last_err.unwrap_or_else(|| Error::Cluster("no seed hosts".into())));
+            }
+        }
+        let mut peers: Vec<(String, String, u16)> = Vec::new();
+        let mut replicas_changed = false;
+        for n in &nodes {
+            match n.tend_info(&["node", "partition-generation", "peers-clear-std"], self.cfg.conn_timeout)
+            {
+                Ok(info) => {
+                    if value(&info, "node") != Some(n.name()) {
+                        n.failures.store(self.cfg.max_tend_failures, Ordering::Release);
+                        continue;
+                    }
+                    n.failures.store(0, Ordering::Release);
+                    if let Some(p) = value(&info, "peers-clear-std") {
+                        peers.extend(parse_peers(p));
+                    }
+                    let gen: i64 = value(&info, "partition-generation")
+                        .and_then(|g| g.trim().parse().ok())
+                        .unwrap_or(-1);
+                    if gen != n.partition_generation.load(Ordering::Acquire) {
+                        if let Ok(r) = n.tend_info(&["replicas"], self.cfg.conn_timeout) {
+                            if let Some(v) = value(&r, "replicas") {
+                                if let Ok(mut slot) = n.replicas.lock() {
+                                    *slot = Some(v.to_string());
+                                }
+                                n.partition_generation.store(gen, Ordering::Release);
+                                replicas_changed = true;
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    n.failures.fetch_add(1, Ordering::AcqRel);
+                    last_err = Some(e);
+                }
+            }
+        }
+        // Drop nodes that failed too often.
+        let before = nodes.len();
+        nodes.retain(|n| {
+            let dead = n.failures.load(Ordering::Acquire) >= self.cfg.max_tend_failures;
+            if dead {
+                n.deactivate();
+            }
+            !dead
+        });
+        changed |= nodes.len() != before;
+        // Add peers we do not know yet.
+        for (id, host, port) in peers {
+            if nodes.iter().any(|n| n.name() == id) {
+                continue;
+            }
+            if let Ok(n) = self.make_node(&host, port, Some(&id)) {
+                if !nodes.iter().any(|m| m.name() == n.name()) {
+                    if let Ok(r) = n.tend_info(&["partition-generation", "replicas"], self.cfg.conn_timeout) {
+                        if let Some(v) = value(&r, "replicas") {
+                            if let Ok(mut slot) = n.replicas.lock() {
+                                *slot = Some(v.to_string());
+                            }
+                        }
+                        let gen = value(&r, "partition-generation")
+                            .and_then(|g| g.trim().parse().ok())
+                            .unwrap_or(-1);
+                        n.partition_generation.store(gen, Ordering::Release);
+                    }
+                    nodes.push(n);
+                    changed = true;
+                }
+            }
+        }
+        if changed || replicas_changed {
+            self.rebuild_table(&nodes);
+            if let Ok(mut w) = self.nodes.write() {
+                *w = Arc::new(nodes.clone());
+            }
+        }
+        if nodes.is_empty() {
+            // Start over from the seeds next time.
+            return Err(last_err.unwrap_or_else(|| Error::Cluster("no node reachable".into())));
+        }
+        Ok(())
+    }
+
+    fn rebuild_table(&self, nodes: &[Arc<Node>]) {
+        let mut table: HashMap<String, Partitions> = HashMap::new();
+        for n in nodes {
+            let Ok(slot) = n.replicas.lock() else { continue };
+            let Some(text) = slot.as_deref() else { continue };
+            for (ns, cols) in parse_replicas(text) {
+                let parts = table.entry(ns).or_default();
+                for (r, bitmap) in cols.iter().enumerate() {
+                    while parts.columns.len() <= r {
+                        parts.columns.push(vec![None; PARTITIONS]);
+                    }
+                    for (pid, owner) in parts.columns[r].iter_mut().enumerate() {
+                        if bitmap[pid >> 3] & (0x80 >> (pid & 7)) != 0 {
+                            *owner = Some(n.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if let Ok(mut w) = self.table.write() {
+            *w = Arc::new(table);
+        }
+    }
+}
+
+fn tend_loop(weak: Weak<Inner>, stop: std::sync::mpsc::Receiver<()>, interval: Duration) {
+    loop {
+        match stop.recv_timeout(interval) {
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            _ => return,
+        }
+        let Some(inner) = weak.upgrade() else { return };
+        let _ = inner.tend();
+    }
+}
+
+impl Cluster {
+    /// Seeds the cluster, waits for the first partition map, starts tending.
+    pub fn connect(cfg: ClusterConfig) -> Result<Cluster> {
+        if cfg.hosts.is_empty() {
+            return Err(Error::Param("hosts must list at least one seed".into()));
+        }
+        let interval = cfg.tend_interval.max(Duration::from_millis(10));
+        let inner = Arc::new(Inner {
+            cfg,
+            nodes: RwLock::new(Arc::new(Vec::new())),
+            table: RwLock::new(Arc::new(HashMap::new())),
+            tend_lock: Mutex::new(()),
+        });
+        inner.tend().map_err(|e| {
+            Error::Connection(format!("Failed to connect: {}", e.message()))
+        })?;
+        // Peers found in the first pass are validated in the same pass; one more pass
+        // picks up nodes that joined while seeding.
+        let _ = inner.tend();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let weak = Arc::downgrade(&inner);
+        let handle = std::thread::Builder::new()
+            .name("aerospike-tend".into())
+            .spawn(move || tend_loop(weak, rx, interval))
+            .map_err(|e| Error::Client(format!("cannot start the tend thread: {e}")))?;
+        Ok(Cluster { inner, tender: Mutex::new(Some((handle, tx))) })
+    }
+
+    /// Stops tending and closes every socket.
+    pub fn close(&self) {
+        if let Ok(mut t) = self.tender.lock() {
+            if let Some((h, tx)) = t.take() {
+                let _ = tx.send(());
+                let _ = h.join();
+            }
+        }
+        for n in self.inner.nodes().iter() {
+            n.deactivate();
+        }
+        if let Ok(mut w) = self.inner.nodes.write() {
+            *w = Arc::new(Vec::new());
+        }
+    }
+
+    /// Runs one tend pass now.
+    pub fn tend_now(&self) -> Result<()> {
+        self.inner.tend()
+    }
+
+    /// Active nodes.
+    pub fn nodes(&self) -> Arc<Vec<Arc<Node>>> {
+        self.inner.nodes()
+    }
+
+    /// A node by name.
+    pub fn node_by_name(&self, name: &str) -> Result<Arc<Node>> {
+        self.nodes()
+            .iter()
+            .find(|n| n.name() == name)
+            .cloned()
+            .ok_or_else(|| Error::InvalidNode(format!("no node named {name}")))
+    }
+
+    /// The node that should serve `partition` of `namespace` on attempt `attempt`.
+    pub fn node_for(
+        &self,
+        namespace: &str,
+        partition: usize,
+        write: bool,
+        replica: Replica,
+        attempt: u32,
+    ) -> Result<Arc<Node>> {
+        let table = self.inner.table.read().map(|t| t.clone()).unwrap_or_default();
+        let Some(parts) = table.get(namespace) else {
+            return Err(Error::Server {
+                code: 20,
+                msg: format!("AEROSPIKE_ERR_NAMESPACE_NOT_FOUND: namespace {namespace:?} is not in the partition map"),
+                in_doubt: false,
+            });
+        };
+        let ncols = parts.columns.len();
+        if ncols == 0 {
+            return Err(Error::Cluster(format!("no partition owners for {namespace}")));
+        }
+        let start = if write || replica == Replica::Master { 0 } else { attempt as usize % ncols };
+        for i in 0..ncols {
+            let col = if write || replica == Replica::Master { 0 } else { (start + i) % ncols };
+            if let Some(n) = parts.columns[col].get(partition).and_then(|o| o.as_ref()) {
+                if n.is_active() {
+                    return Ok(n.clone());
+                }
+            }
+            if write || replica == Replica::Master {
+                break;
+            }
+        }
+        Err(Error::Cluster(format!("no active node for partition {partition} of {namespace}")))
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peers() {
+        let p = parse_peers("3,3000,[[BB2,,[127.0.0.1:3001]],[BB3,,[127.0.0.1]]]");
+        assert_eq!(
+            p,
+            vec![
+                ("BB2".into(), "127.0.0.1".into(), 3001),
+                ("BB3".into(), "127.0.0.1".into(), 3000)
+            ]
+        );
+        assert!(parse_peers("5,3000,[]").is_empty());
+        assert!(parse_peers("garbage").is_empty());
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(parse_host("[::1]:3000", 1), Some(("::1".into(), 3000)));
+        assert_eq!(parse_host("h", 7), Some(("h".into(), 7)));
+    }
+
+    #[test]
+    fn replicas() {
+        let full = base64::engine::general_purpose::STANDARD.encode([0xffu8; 512]);
+        let r = parse_replicas(&format!("test:0,1,{full};bar:0,1,{full}"));
+        assert_eq!(r["test"].len(), 1);
+        assert_eq!(r["bar"][0].len(), 512);
+    }
+}

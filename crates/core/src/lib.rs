@@ -1,0 +1,21 @@
+//! Aerospike client core, without Python: tending, partition table, per-node pools of
+//! blocking sockets, and the record commands. The PyO3 crate is one front door; Rust
+//! programs use [`Client`] with [`value::Value`] directly.
+
+pub mod client;
+pub mod cluster;
+pub mod error;
+pub mod key;
+pub mod msgpack;
+pub mod node;
+pub mod policy;
+pub mod value;
+pub mod wire;
+
+pub use client::{BinEncoder, Client, RecordVisitor, Route};
+pub use cluster::{Cluster, ClusterConfig};
+pub use error::{Error, Result};
+pub use key::{Key, UserKey};
+pub use node::Node;
+pub use policy::{GenerationPolicy, Policy, RecordExists, Replica, WriteMeta};
+pub use value::{Bins, Record, Value};

@@ -1,0 +1,270 @@
+//! A cluster node: its identity and its pool of blocking sockets.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+use crate::wire;
+
+/// One server node as the client knows it.
+#[derive(Debug)]
+pub struct Node {
+    name: String,
+    host: String,
+    port: u16,
+    addr: SocketAddr,
+    idle: Mutex<Vec<TcpStream>>,
+    open: AtomicUsize,
+    max_conns: usize,
+    active: AtomicBool,
+    pub(crate) partition_generation: AtomicI64,
+    pub(crate) failures: AtomicU32,
+    pub(crate) replicas: Mutex<Option<String>>,
+    tend_conn: Mutex<Option<TcpStream>>,
+    connect_timeout: Duration,
+}
+
+/// A pooled connection: returned to the pool on success, closed on any failure.
+struct Conn<'a> {
+    node: &'a Node,
+    stream: Option<TcpStream>,
+}
+
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        if self.stream.take().is_some() {
+            self.node.open.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+impl Conn<'_> {
+    fn give_back(mut self) {
+        if let Some(s) = self.stream.take() {
+            match self.node.idle.lock() {
+                Ok(mut idle) if self.node.is_active() => idle.push(s),
+                _ => {
+                    self.node.open.fetch_sub(1, Ordering::AcqRel);
+                }
+            }
+        }
+    }
+}
+
+fn remaining(deadline: Option<Instant>) -> Result<Option<Duration>> {
+    match deadline {
+        None => Ok(None),
+        Some(d) => {
+            let now = Instant::now();
+            if now >= d {
+                Err(Error::Timeout { msg: "timeout".into(), in_doubt: false })
+            } else {
+                Ok(Some(d - now))
+            }
+        }
+    }
+}
+
+/// Writes a request and reads one whole reply: (proto type, body).
+pub(crate) fn exchange(
+    stream: &mut TcpStream,
+    request: &[u8],
+    deadline: Option<Instant>,
+    out: &mut Vec<u8>,
+) -> Result<u8> {
+    stream.set_write_timeout(remaining(deadline)?)?;
+    stream.write_all(request)?;
+    stream.set_read_timeout(remaining(deadline)?)?;
+    let mut hdr = [0u8; 8];
+    stream.read_exact(&mut hdr)?;
+    let (ptype, len) = wire::parse_proto(&hdr)?;
+    out.clear();
+    out.resize(len, 0);
+    stream.read_exact(out)?;
+    Ok(ptype)
+}
+
+impl Node {
+    pub(crate) fn new(
+        name: String,
+        host: String,
+        port: u16,
+        addr: SocketAddr,
+        max_conns: usize,
+        connect_timeout: Duration,
+    ) -> Node {
+        Node {
+            name,
+            host,
+            port,
+            addr,
+            idle: Mutex::new(Vec::new()),
+            open: AtomicUsize::new(0),
+            max_conns: max_conns.max(1),
+            active: AtomicBool::new(true),
+            partition_generation: AtomicI64::new(-1),
+            failures: AtomicU32::new(0),
+            replicas: Mutex::new(None),
+            tend_conn: Mutex::new(None),
+            connect_timeout,
+        }
+    }
+
+    /// The node id the server reports.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Host the client reaches the node at.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Port the client reaches the node at.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Resolved socket address.
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Whether tending still sees the node.
+    pub fn is_active(&self) -> bool {
+        self.active.load(Ordering::Acquire)
+    }
+
+    /// Open connections (pooled and in use).
+    pub fn open_connections(&self) -> usize {
+        self.open.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn deactivate(&self) {
+        self.active.store(false, Ordering::Release);
+        if let Ok(mut idle) = self.idle.lock() {
+            let n = idle.len();
+            idle.clear();
+            self.open.fetch_sub(n, Ordering::AcqRel);
+        }
+        if let Ok(mut t) = self.tend_conn.lock() {
+            *t = None;
+        }
+    }
+
+    fn connect(&self, deadline: Option<Instant>) -> Result<TcpStream> {
+        let mut t = self.connect_timeout;
+        if let Some(r) = remaining(deadline)? {
+            t = t.min(r);
+        }
+        let s = TcpStream::connect_timeout(&self.addr, t).map_err(|e| match e.kind() {
+            std::io::ErrorKind::TimedOut => Error::Timeout {
+                msg: format!("connect to {} timed out", self.addr),
+                in_doubt: false,
+            },
+            _ => Error::Connection(format!("failed to connect to {}: {e}", self.addr)),
+        })?;
+        let _ = s.set_nodelay(true);
+        Ok(s)
+    }
+
+    fn checkout(&self, deadline: Option<Instant>) -> Result<Conn<'_>> {
+        if !self.is_active() {
+            return Err(Error::Connection(format!("node {} is not active", self.name)));
+        }
+        if let Ok(mut idle) = self.idle.lock() {
+            if let Some(s) = idle.pop() {
+                return Ok(Conn { node: self, stream: Some(s) });
+            }
+        }
+        let n = self.open.fetch_add(1, Ordering::AcqRel);
+        if n >= self.max_conns {
+            self.open.fetch_sub(1, Ordering::AcqRel);
+            return Err(Error::NoMoreConnections(format!(
+                "max_conns_per_node ({}) reached on node {}",
+                self.max_conns, self.name
+            )));
+        }
+        match self.connect(deadline) {
+            Ok(s) => Ok(Conn { node: self, stream: Some(s) }),
+            Err(e) => {
+                self.open.fetch_sub(1, Ordering::AcqRel);
+                Err(e)
+            }
+        }
+    }
+
+    /// One request/reply on a pooled socket. `out` receives the reply body.
+    pub(crate) fn send(
+        &self,
+        request: &[u8],
+        deadline: Option<Instant>,
+        out: &mut Vec<u8>,
+    ) -> Result<u8> {
+        let mut conn = self.checkout(deadline)?;
+        let stream = conn
+            .stream
+            .as_mut()
+            .ok_or_else(|| Error::Client("connection already closed".into()))?;
+        match exchange(stream, request, deadline, out) {
+            Ok(t) => {
+                conn.give_back();
+                Ok(t)
+            }
+            // `conn` drops here: the socket is closed, never reused after a failure.
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Info commands on a pooled socket; returns (name, value) pairs.
+    pub fn info(&self, cmds: &[&str], timeout: Duration) -> Result<Vec<(String, String)>> {
+        let req = wire::info_request(cmds);
+        let mut out = Vec::new();
+        let deadline = (!timeout.is_zero()).then(|| Instant::now() + timeout);
+        let t = self.send(&req, deadline, &mut out)?;
+        if t != wire::MSG_INFO {
+            return Err(Error::Parse(format!("expected an info reply, got type {t}")));
+        }
+        Ok(wire::parse_info(&out))
+    }
+
+    /// Info on the node's dedicated tend socket.
+    pub(crate) fn tend_info(&self, cmds: &[&str], timeout: Duration) -> Result<Vec<(String, String)>> {
+        let mut guard =
+            self.tend_conn.lock().map_err(|_| Error::Client("tend lock poisoned".into()))?;
+        let deadline = Some(Instant::now() + timeout);
+        if guard.is_none() {
+            *guard = Some(self.connect(deadline)?);
+        }
+        let req = wire::info_request(cmds);
+        let mut out = Vec::new();
+        let res = match guard.as_mut() {
+            Some(s) => exchange(s, &req, deadline, &mut out),
+            None => Err(Error::Client("no tend connection".into())),
+        };
+        match res {
+            Ok(_) => Ok(wire::parse_info(&out)),
+            Err(e) => {
+                *guard = None;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Info commands over a fresh socket to an address (seeding and peer validation).
+pub(crate) fn info_at(
+    addr: SocketAddr,
+    cmds: &[&str],
+    timeout: Duration,
+) -> Result<Vec<(String, String)>> {
+    let mut s = TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|e| Error::Connection(format!("failed to connect to {addr}: {e}")))?;
+    let req = wire::info_request(cmds);
+    let mut out = Vec::new();
+    exchange(&mut s, &req, Some(Instant::now() + timeout), &mut out)?;
+    Ok(wire::parse_info(&out))
+}

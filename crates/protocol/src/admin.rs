@@ -1,0 +1,232 @@
+//! The type-2 admin/security message: a 16-byte header and fields.
+
+use crate::frame::{self, TYPE_ADMIN};
+use crate::{ProtocolError, Result};
+
+/// Size of the admin header (after the proto header).
+pub const ADMIN_HEADER_SIZE: usize = 16;
+
+/// The fixed bcrypt salt clients hash passwords with (`$2a$`, cost 10).
+pub const BCRYPT_SALT: &str = "7EqJtq98hPqEX7fNZaFWoO";
+/// The prefix of every client-side password hash: `$2a$10$` + salt.
+pub const BCRYPT_PREFIX: &str = "$2a$10$7EqJtq98hPqEX7fNZaFWoO";
+/// bcrypt cost used by clients.
+pub const BCRYPT_COST: u32 = 10;
+/// Length of a client-side password hash.
+pub const BCRYPT_HASH_LEN: usize = 60;
+
+/// Admin command ids.
+pub mod command {
+    /// Authenticate with a session token.
+    pub const AUTHENTICATE: u8 = 0;
+    /// Create a user.
+    pub const CREATE_USER: u8 = 1;
+    /// Drop a user.
+    pub const DROP_USER: u8 = 2;
+    /// Set a user's password.
+    pub const SET_PASSWORD: u8 = 3;
+    /// Change own password.
+    pub const CHANGE_PASSWORD: u8 = 4;
+    /// Grant roles.
+    pub const GRANT_ROLES: u8 = 5;
+    /// Revoke roles.
+    pub const REVOKE_ROLES: u8 = 6;
+    /// Query users.
+    pub const QUERY_USERS: u8 = 9;
+    /// Create a role.
+    pub const CREATE_ROLE: u8 = 10;
+    /// Drop a role.
+    pub const DROP_ROLE: u8 = 11;
+    /// Grant privileges.
+    pub const GRANT_PRIVILEGES: u8 = 12;
+    /// Revoke privileges.
+    pub const REVOKE_PRIVILEGES: u8 = 13;
+    /// Set the allowlist.
+    pub const SET_WHITELIST: u8 = 14;
+    /// Set quotas.
+    pub const SET_QUOTAS: u8 = 15;
+    /// Query roles.
+    pub const QUERY_ROLES: u8 = 16;
+    /// Log in.
+    pub const LOGIN: u8 = 20;
+}
+
+/// Admin field ids.
+pub mod field {
+    /// User name.
+    pub const USER: u8 = 0;
+    /// Password hash.
+    pub const PASSWORD: u8 = 1;
+    /// Old password hash.
+    pub const OLD_PASSWORD: u8 = 2;
+    /// Credential (password hash) at login.
+    pub const CREDENTIAL: u8 = 3;
+    /// Clear password (external auth).
+    pub const CLEAR_PASSWORD: u8 = 4;
+    /// Session token.
+    pub const SESSION_TOKEN: u8 = 5;
+    /// Session TTL (u32 seconds).
+    pub const SESSION_TTL: u8 = 6;
+    /// Roles list.
+    pub const ROLES: u8 = 10;
+    /// Role name.
+    pub const ROLE: u8 = 11;
+    /// Privileges list.
+    pub const PRIVILEGES: u8 = 12;
+    /// Allowlist.
+    pub const WHITELIST: u8 = 13;
+    /// Read quota.
+    pub const READ_QUOTA: u8 = 14;
+    /// Write quota.
+    pub const WRITE_QUOTA: u8 = 15;
+    /// Read info (query reply).
+    pub const READ_INFO: u8 = 16;
+    /// Write info (query reply).
+    pub const WRITE_INFO: u8 = 17;
+    /// Connections in use.
+    pub const CONNECTIONS: u8 = 18;
+}
+
+/// The 16-byte admin header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AdminHeader {
+    /// Scheme (0).
+    pub scheme: u8,
+    /// Result code (replies).
+    pub result_code: u8,
+    /// Command id (requests).
+    pub command: u8,
+    /// Number of fields.
+    pub n_fields: u8,
+}
+
+impl AdminHeader {
+    /// The 16 wire bytes.
+    pub fn encode(&self) -> [u8; ADMIN_HEADER_SIZE] {
+        let mut b = [0u8; ADMIN_HEADER_SIZE];
+        b[0] = self.scheme;
+        b[1] = self.result_code;
+        b[2] = self.command;
+        b[3] = self.n_fields;
+        b
+    }
+
+    /// Decodes the first 16 bytes.
+    pub fn decode(bytes: &[u8]) -> Result<Self> {
+        let b = bytes
+            .get(..ADMIN_HEADER_SIZE)
+            .ok_or(ProtocolError::truncated(ADMIN_HEADER_SIZE, bytes.len()))?;
+        Ok(AdminHeader {
+            scheme: b[0],
+            result_code: b[1],
+            command: b[2],
+            n_fields: b[3],
+        })
+    }
+}
+
+/// A parsed admin message borrowing its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminMessage<'a> {
+    /// The header.
+    pub header: AdminHeader,
+    /// (field id, data) pairs in wire order.
+    pub fields: Vec<(u8, &'a [u8])>,
+}
+
+impl<'a> AdminMessage<'a> {
+    /// Parses an admin body (after the proto header); every length is checked.
+    pub fn parse(body: &'a [u8]) -> Result<AdminMessage<'a>> {
+        let header = AdminHeader::decode(body)?;
+        let mut pos = ADMIN_HEADER_SIZE;
+        let mut fields = Vec::with_capacity(usize::from(header.n_fields));
+        for _ in 0..header.n_fields {
+            let size =
+                body.get(pos..pos + 4)
+                    .and_then(|s| s.try_into().ok())
+                    .map(u32::from_be_bytes)
+                    .ok_or(ProtocolError::truncated(pos + 4, body.len()))? as usize;
+            if size == 0 {
+                return Err(ProtocolError::BadLength("admin field"));
+            }
+            let id = *body
+                .get(pos + 4)
+                .ok_or(ProtocolError::truncated(pos + 5, body.len()))?;
+            let end = (pos + 4)
+                .checked_add(size)
+                .ok_or(ProtocolError::BadLength("admin field"))?;
+            let data = body
+                .get(pos + 5..end)
+                .ok_or(ProtocolError::truncated(end, body.len()))?;
+            fields.push((id, data));
+            pos = end;
+        }
+        Ok(AdminMessage { header, fields })
+    }
+
+    /// Data of the first field with id `id`.
+    pub fn field(&self, id: u8) -> Option<&'a [u8]> {
+        self.fields.iter().find(|(f, _)| *f == id).map(|(_, d)| *d)
+    }
+}
+
+/// Appends a whole admin frame with `fields` to `out`.
+pub fn write_message(out: &mut Vec<u8>, header: &AdminHeader, fields: &[(u8, &[u8])]) {
+    let start = frame::begin_frame(out, TYPE_ADMIN);
+    let mut h = *header;
+    h.n_fields = fields.len().min(255) as u8;
+    out.extend_from_slice(&h.encode());
+    for (id, data) in fields.iter().take(255) {
+        out.extend_from_slice(&(data.len() as u32 + 1).to_be_bytes());
+        out.push(*id);
+        out.extend_from_slice(data);
+    }
+    frame::end_frame(out, start);
+}
+
+/// Parses a ROLES field: u8 count, then per role u8 length + name.
+pub fn parse_roles(data: &[u8]) -> Result<Vec<&[u8]>> {
+    let bad = ProtocolError::Invalid("roles field");
+    let n = *data.first().ok_or(bad.clone())?;
+    let mut pos = 1;
+    let mut out = Vec::with_capacity(usize::from(n));
+    for _ in 0..n {
+        let len = usize::from(*data.get(pos).ok_or(bad.clone())?);
+        out.push(data.get(pos + 1..pos + 1 + len).ok_or(bad.clone())?);
+        pos += 1 + len;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roundtrip() {
+        let mut out = Vec::new();
+        write_message(
+            &mut out,
+            &AdminHeader {
+                command: command::LOGIN,
+                ..Default::default()
+            },
+            &[
+                (field::USER, b"admin"),
+                (field::CREDENTIAL, BCRYPT_PREFIX.as_bytes()),
+            ],
+        );
+        assert_eq!(out[1], TYPE_ADMIN);
+        let m = AdminMessage::parse(&out[8..]).unwrap();
+        assert_eq!(m.header.command, command::LOGIN);
+        assert_eq!(m.field(field::USER), Some(&b"admin"[..]));
+        for cut in 0..out.len() - 8 {
+            assert!(AdminMessage::parse(&out[8..8 + cut]).is_err());
+        }
+        assert_eq!(
+            parse_roles(b"\x02\x04read\x05write").unwrap(),
+            vec![&b"read"[..], b"write"]
+        );
+        assert!(parse_roles(b"\x02\x04read").is_err());
+    }
+}

@@ -1,0 +1,216 @@
+//! One node: a listener thread, a thread per connection, frame reading and dispatch.
+
+use std::collections::HashMap;
+use std::io::{self, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use aeropy_protocol::admin::{self, AdminHeader};
+use aeropy_protocol::frame::{self, ProtoHeader, TYPE_ADMIN, TYPE_COMPRESSED, TYPE_INFO, TYPE_MSG};
+use aeropy_protocol::msg::{self, field, Message, MsgHeader};
+use aeropy_protocol::result_code as rc;
+
+use crate::cluster::Shared;
+use crate::record::{self, Request};
+use crate::{batch, info};
+
+/// Bodies above this are not kept allocated between requests.
+const KEEP_BUFFER: usize = 1 << 20;
+
+type Conns = Arc<Mutex<HashMap<u64, (TcpStream, Option<JoinHandle<()>>)>>>;
+
+/// A node that is accepting connections.
+pub(crate) struct RunningNode {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    listener: Option<JoinHandle<()>>,
+    conns: Conns,
+}
+
+impl RunningNode {
+    /// Starts the accept loop of node `idx` on `listener`.
+    pub fn spawn(shared: Arc<Shared>, idx: usize, listener: TcpListener) -> io::Result<RunningNode> {
+        let mut addr = listener.local_addr()?;
+        if addr.ip().is_unspecified() {
+            addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let conns: Conns = Arc::new(Mutex::new(HashMap::new()));
+        let (stop2, conns2) = (stop.clone(), conns.clone());
+        let handle = std::thread::Builder::new()
+            .name(format!("aerospike-embedded-node{idx}"))
+            .spawn(move || accept_loop(shared, idx, listener, stop2, conns2))?;
+        Ok(RunningNode { addr, stop, listener: Some(handle), conns })
+    }
+
+    /// Stops accepting, closes every connection and joins all threads.
+    pub fn stop(mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the blocking accept() so the loop sees the flag and drops the listener.
+        let _ = TcpStream::connect_timeout(&self.addr, std::time::Duration::from_secs(1));
+        if let Some(h) = self.listener.take() {
+            let _ = h.join();
+        }
+        let drained: Vec<_> = {
+            let mut c = self.conns.lock().unwrap_or_else(|e| e.into_inner());
+            c.drain().map(|(_, v)| v).collect()
+        };
+        for (stream, handle) in drained {
+            let _ = stream.shutdown(Shutdown::Both);
+            if let Some(h) = handle {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+fn accept_loop(shared: Arc<Shared>, idx: usize, listener: TcpListener, stop: Arc<AtomicBool>, conns: Conns) {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue };
+        let _ = stream.set_nodelay(true);
+        let Ok(registered) = stream.try_clone() else { continue };
+        if let Some(s) = shared.stats.get(idx) {
+            s.connections.fetch_add(1, Ordering::Relaxed);
+        }
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        let mut guard = conns.lock().unwrap_or_else(|e| e.into_inner());
+        // Registering before spawning means the thread's own removal cannot be missed.
+        guard.insert(id, (registered, None));
+        let (shared2, conns2) = (shared.clone(), conns.clone());
+        let spawned = std::thread::Builder::new().name(format!("aerospike-embedded-conn{id}")).spawn(move || {
+            serve(&shared2, idx, stream);
+            conns2.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+        });
+        match spawned {
+            Ok(h) => {
+                if let Some(entry) = guard.get_mut(&id) {
+                    entry.1 = Some(h);
+                }
+            }
+            Err(_) => {
+                guard.remove(&id);
+            }
+        }
+    }
+}
+
+/// Per-connection state.
+#[derive(Default)]
+pub(crate) struct ConnState {
+    /// `user-agent-set` was already accepted on this connection.
+    pub user_agent: bool,
+}
+
+fn serve(shared: &Shared, idx: usize, stream: TcpStream) {
+    let Ok(read_half) = stream.try_clone() else { return };
+    let mut reader = BufReader::with_capacity(64 * 1024, read_half);
+    let mut writer = stream;
+    let mut body = Vec::new();
+    let mut out = Vec::new();
+    let mut state = ConnState::default();
+    loop {
+        let mut hdr = [0u8; frame::HEADER_SIZE];
+        if reader.read_exact(&mut hdr).is_err() {
+            return;
+        }
+        // Wrong version, unknown type or a body over 128 MiB: nothing sensible can be
+        // answered on a stream we can no longer frame, so close it.
+        let Ok(h) = ProtoHeader::parse(&hdr) else { return };
+        body.clear();
+        match (&mut reader).take(h.length).read_to_end(&mut body) {
+            Ok(n) if n as u64 == h.length => {}
+            _ => return,
+        }
+        out.clear();
+        if handle_frame(shared, idx, &mut state, h.msg_type, &body, &mut out, true).is_err() {
+            return;
+        }
+        if writer.write_all(&out).is_err() {
+            return;
+        }
+        if body.capacity() > KEEP_BUFFER {
+            body = Vec::new();
+        }
+        if out.capacity() > KEEP_BUFFER {
+            out = Vec::new();
+        }
+    }
+}
+
+/// Handles one frame, appending the whole reply (frames included) to `out`.
+/// `Err` means: close the connection.
+pub(crate) fn handle_frame(
+    shared: &Shared,
+    idx: usize,
+    state: &mut ConnState,
+    msg_type: u8,
+    body: &[u8],
+    out: &mut Vec<u8>,
+    allow_compressed: bool,
+) -> Result<(), ()> {
+    match msg_type {
+        TYPE_INFO => {
+            if let Some(s) = shared.stats.get(idx) {
+                s.info_requests.fetch_add(1, Ordering::Relaxed);
+            }
+            info::handle(shared, idx, state, body, out);
+            Ok(())
+        }
+        TYPE_ADMIN => {
+            handle_admin(body, out);
+            Ok(())
+        }
+        TYPE_MSG => {
+            handle_msg(shared, idx, body, out);
+            Ok(())
+        }
+        TYPE_COMPRESSED if allow_compressed => {
+            let inner = frame::inflate(body).map_err(|_| ())?;
+            let h = ProtoHeader::parse(&inner).map_err(|_| ())?;
+            let inner_body = inner.get(frame::HEADER_SIZE..).ok_or(())?;
+            handle_frame(shared, idx, state, h.msg_type, inner_body, out, false)
+        }
+        _ => Err(()),
+    }
+}
+
+/// Security is disabled: LOGIN/AUTHENTICATE (and everything else) get 52, which makes
+/// clients carry on without authentication.
+fn handle_admin(body: &[u8], out: &mut Vec<u8>) {
+    let code = match admin::AdminMessage::parse(body) {
+        Ok(_) => rc::SECURITY_NOT_ENABLED,
+        Err(_) => rc::PARAMETER_ERROR,
+    };
+    admin::write_message(out, &AdminHeader { result_code: code, ..AdminHeader::default() }, &[]);
+}
+
+fn handle_msg(shared: &Shared, idx: usize, body: &[u8], out: &mut Vec<u8>) {
+    let m = match Message::parse(body) {
+        Ok(m) => m,
+        Err(_) => {
+            msg::write_header_only(out, &MsgHeader { result_code: rc::PARAMETER_ERROR, ..MsgHeader::default() });
+            return;
+        }
+    };
+    if m.header.info1 & msg::INFO1_BATCH != 0 {
+        batch::handle(shared, idx, &m, out);
+        return;
+    }
+    if m.field(field::DIGEST).is_none() {
+        // Scans and queries are a later issue: refuse them explicitly.
+        if let Some(s) = shared.stats.get(idx) {
+            s.requests.fetch_add(1, Ordering::Relaxed);
+        }
+        msg::write_header_only(out, &MsgHeader { result_code: rc::UNSUPPORTED_FEATURE, ..MsgHeader::default() });
+        return;
+    }
+    let start = frame::begin_frame(out, TYPE_MSG);
+    record::execute(shared, idx, &Request::from_msg(m), 0, out);
+    frame::end_frame(out, start);
+}

@@ -1,0 +1,329 @@
+//! Single-record commands (read, write, delete, touch, operate) against the store.
+//! The same executor serves batch rows; it appends one record message (no proto
+//! header) to the output buffer and returns its result code.
+
+use aeropy_protocol::digest::partition_id;
+use aeropy_protocol::msg::{self, field, op, Message, MsgHeader, MsgWriter, MSG_HEADER_SIZE};
+use aeropy_protocol::{particle, result_code as rc};
+
+use crate::cluster::Shared;
+use crate::ops::{self, OpError};
+use crate::store::{Bin, BinName, Namespace, Now, Record};
+
+/// Largest record accepted (the 1 MiB write-block of the default configuration).
+pub const MAX_RECORD_SIZE: usize = 1024 * 1024;
+/// TTLs above ten years are refused, as the server does.
+const MAX_TTL: u32 = 10 * 365 * 24 * 3600;
+const TTL_NEVER: u32 = u32::MAX;
+const TTL_KEEP: u32 = u32::MAX - 1;
+const TTL_CLIENT_DEFAULT: u32 = u32::MAX - 2;
+
+/// One single-record command: header flags plus the fields and ops of the message (or
+/// of a batch row).
+pub(crate) struct Request<'a> {
+    pub info1: u8,
+    pub info2: u8,
+    pub info3: u8,
+    pub generation: u32,
+    pub record_ttl: u32,
+    pub msg: Message<'a>,
+}
+
+impl<'a> Request<'a> {
+    pub fn from_msg(m: Message<'a>) -> Self {
+        let h = m.header;
+        Request {
+            info1: h.info1,
+            info2: h.info2,
+            info3: h.info3,
+            generation: h.generation,
+            record_ttl: h.record_ttl,
+            msg: m,
+        }
+    }
+}
+
+/// Appends a header-only record reply.
+pub(crate) fn write_result(out: &mut Vec<u8>, code: u8, generation: u32, void_time: u32, slot: u32) {
+    let h = MsgHeader {
+        result_code: code,
+        generation,
+        record_ttl: void_time,
+        transaction_ttl: slot,
+        ..MsgHeader::default()
+    };
+    out.extend_from_slice(&h.encode());
+}
+
+/// Executes `req` on behalf of node `node`; `slot` goes in the transaction_ttl slot
+/// (batch index, 0 for single commands).
+pub(crate) fn execute(shared: &Shared, node: usize, req: &Request, slot: u32, out: &mut Vec<u8>) -> u8 {
+    let m = &req.msg;
+    let Some(ns_name) = m.field(field::NAMESPACE) else {
+        write_result(out, rc::PARAMETER_ERROR, 0, 0, slot);
+        return rc::PARAMETER_ERROR;
+    };
+    let Some(ns) = shared.store.namespace(ns_name) else {
+        write_result(out, rc::NAMESPACE_NOT_FOUND, 0, 0, slot);
+        return rc::NAMESPACE_NOT_FOUND;
+    };
+    let Some(digest) = m.digest() else {
+        write_result(out, rc::PARAMETER_ERROR, 0, 0, slot);
+        return rc::PARAMETER_ERROR;
+    };
+    let is_write = req.info2 & msg::INFO2_WRITE != 0;
+    shared.count_request(node, ns, partition_id(digest), is_write);
+    // Filter expressions and UDFs are not evaluated yet: say so rather than ignore them.
+    if m.field(field::FILTER_EXP).is_some() || m.field(field::UDF_FILENAME).is_some() {
+        write_result(out, rc::UNSUPPORTED_FEATURE, 0, 0, slot);
+        return rc::UNSUPPORTED_FEATURE;
+    }
+    if let Err(code) = validate_ops(m, is_write) {
+        write_result(out, code, 0, 0, slot);
+        return code;
+    }
+    if is_write {
+        write(ns, req, digest, slot, out)
+    } else if req.info1 & msg::INFO1_READ != 0 {
+        read(ns, req, digest, slot, out)
+    } else {
+        write_result(out, rc::PARAMETER_ERROR, 0, 0, slot);
+        rc::PARAMETER_ERROR
+    }
+}
+
+/// Rejects what cannot be executed before anything is touched.
+fn validate_ops(m: &Message, is_write: bool) -> Result<(), u8> {
+    for o in m.ops() {
+        if o.name.len() > msg::MAX_BIN_NAME_LEN {
+            return Err(rc::BIN_NAME_TOO_LONG);
+        }
+        match o.op_type {
+            op::READ => {}
+            op::WRITE | op::INCR | op::APPEND | op::PREPEND | op::TOUCH | op::DELETE_ALL if is_write => {
+                if matches!(o.op_type, op::WRITE | op::INCR | op::APPEND | op::PREPEND) && o.name.is_empty() {
+                    return Err(rc::BIN_NAME_TOO_LONG);
+                }
+                if o.op_type == op::WRITE {
+                    ops::validate_particle(o.particle_type, o.value)?;
+                }
+            }
+            op::CDT_READ | op::CDT_MODIFY | op::EXP_READ | op::EXP_MODIFY | op::BITS_READ
+            | op::BITS_MODIFY | op::HLL_READ | op::HLL_MODIFY => return Err(rc::UNSUPPORTED_FEATURE),
+            _ => return Err(rc::PARAMETER_ERROR),
+        }
+    }
+    Ok(())
+}
+
+/// Removes `digest` if it expired and returns the live record, if any.
+fn live<'p>(part: &'p mut crate::store::PartitionMap, digest: &[u8; 20], now: &Now) -> Option<&'p mut Record> {
+    if part.get(digest).is_some_and(|r| r.is_expired(now)) {
+        part.remove(digest);
+    }
+    part.get_mut(digest)
+}
+
+fn read(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut Vec<u8>) -> u8 {
+    let now = Now::get();
+    let mut part = ns.lock(partition_id(digest));
+    let Some(r) = live(&mut part, digest, &now) else {
+        write_result(out, rc::KEY_NOT_FOUND, 0, 0, slot);
+        return rc::KEY_NOT_FOUND;
+    };
+    let header = MsgHeader {
+        generation: u32::from(r.generation),
+        record_ttl: r.void_time,
+        transaction_ttl: slot,
+        ..MsgHeader::default()
+    };
+    let mut w = MsgWriter::start_record(out, &header);
+    if req.info1 & msg::INFO1_GET_NO_BINS == 0 {
+        let respond_all = req.info2 & msg::INFO2_RESPOND_ALL_OPS != 0;
+        if req.msg.header.n_ops == 0 || req.info1 & msg::INFO1_GET_ALL != 0 {
+            for b in &r.bins {
+                w.op(op::READ, b.ptype, b.name.as_bytes(), &b.value);
+            }
+        } else {
+            for o in req.msg.ops() {
+                read_op(&mut w, &r.bins, o.name, respond_all);
+            }
+        }
+    }
+    w.finish();
+    rc::OK
+}
+
+/// Appends the reply op(s) of a READ op: one bin, or every bin for an empty name.
+fn read_op(w: &mut MsgWriter, bins: &[Bin], name: &[u8], respond_all: bool) {
+    if name.is_empty() {
+        for b in bins {
+            w.op(op::READ, b.ptype, b.name.as_bytes(), &b.value);
+        }
+    } else if let Some(b) = bins.iter().find(|b| b.name.as_bytes() == name) {
+        w.op(op::READ, b.ptype, name, &b.value);
+    } else if respond_all {
+        w.op(op::READ, particle::NULL, name, &[]);
+    }
+}
+
+fn generation_ok(req: &Request, current: u16) -> bool {
+    let cur = u32::from(current);
+    if req.info2 & msg::INFO2_GENERATION != 0 {
+        req.generation == cur
+    } else if req.info2 & msg::INFO2_GENERATION_GT != 0 {
+        req.generation > cur
+    } else {
+        true
+    }
+}
+
+/// Void time for a write: 0 = namespace default, -1 never, -2 keep, else now + ttl.
+fn void_time(ttl: u32, ns: &Namespace, existing: Option<u32>, now: &Now) -> Result<u32, u8> {
+    let from_ttl = |t: u32| if t == 0 { 0 } else { now.secs.saturating_add(t) };
+    match ttl {
+        TTL_NEVER => Ok(0),
+        TTL_KEEP => Ok(existing.unwrap_or_else(|| from_ttl(ns.default_ttl))),
+        0 | TTL_CLIENT_DEFAULT => Ok(from_ttl(ns.default_ttl)),
+        t if t > MAX_TTL => Err(rc::PARAMETER_ERROR),
+        t => Ok(from_ttl(t)),
+    }
+}
+
+fn write(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut Vec<u8>) -> u8 {
+    let now = Now::get();
+    let mut part = ns.lock(partition_id(digest));
+    let existing = live(&mut part, digest, &now).map(|r| &*r);
+    let cur_gen = existing.map_or(0, |r| r.generation);
+    let fail = |out: &mut Vec<u8>, code: u8, generation: u16| {
+        write_result(out, code, u32::from(generation), 0, slot);
+        code
+    };
+
+    if req.info2 & msg::INFO2_DELETE != 0 {
+        if req.info2 & msg::INFO2_DURABLE_DELETE != 0 {
+            return fail(out, rc::ENTERPRISE_ONLY, 0);
+        }
+        if existing.is_none() {
+            return fail(out, rc::KEY_NOT_FOUND, 0);
+        }
+        if !generation_ok(req, cur_gen) {
+            return fail(out, rc::GENERATION_ERROR, cur_gen);
+        }
+        part.remove(digest);
+        return fail(out, rc::OK, 0);
+    }
+    if existing.is_some() && req.info2 & msg::INFO2_CREATE_ONLY != 0 {
+        return fail(out, rc::KEY_EXISTS, cur_gen);
+    }
+    if existing.is_none() && req.info3 & (msg::INFO3_UPDATE_ONLY | msg::INFO3_REPLACE_ONLY) != 0 {
+        return fail(out, rc::KEY_NOT_FOUND, 0);
+    }
+    if existing.is_some() && !generation_ok(req, cur_gen) {
+        return fail(out, rc::GENERATION_ERROR, cur_gen);
+    }
+    let existed = existing.is_some();
+    let existing_void = existing.map(|r| r.void_time);
+    let replace = req.info3 & (msg::INFO3_CREATE_OR_REPLACE | msg::INFO3_REPLACE_ONLY) != 0;
+    let mut bins = match (existing, replace) {
+        (Some(r), false) => r.bins.clone(),
+        _ => Vec::new(),
+    };
+    let new_void = match void_time(req.record_ttl, ns, existing_void, &now) {
+        Ok(v) => v,
+        Err(code) => return fail(out, code, cur_gen),
+    };
+
+    let start = out.len();
+    let respond_all = req.info2 & msg::INFO2_RESPOND_ALL_OPS != 0;
+    let mut w = MsgWriter::start_record(out, &MsgHeader { transaction_ttl: slot, ..MsgHeader::default() });
+    let mut failure = None;
+    for o in req.msg.ops() {
+        let result = match o.op_type {
+            op::READ => {
+                read_op(&mut w, &bins, o.name, respond_all);
+                continue;
+            }
+            op::TOUCH if !existed => Err(OpError(rc::KEY_NOT_FOUND)),
+            op::TOUCH => Ok(()),
+            op::DELETE_ALL => {
+                bins.clear();
+                Ok(())
+            }
+            _ => match BinName::new(o.name) {
+                Some(name) => ops::apply_bin_op(&mut bins, name, o.op_type, o.particle_type, o.value),
+                None => Err(OpError(rc::BIN_NAME_TOO_LONG)),
+            },
+        };
+        if let Err(OpError(code)) = result {
+            failure = Some(code);
+            break;
+        }
+        if respond_all {
+            w.op(o.op_type, particle::NULL, o.name, &[]);
+        }
+    }
+    w.finish();
+    if let Some(code) = failure {
+        out.truncate(start);
+        return fail(out, code, cur_gen);
+    }
+
+    if bins.is_empty() {
+        // Writing NULL to every bin (or DELETE_ALL) deletes the record.
+        if existed {
+            part.remove(digest);
+        }
+        patch_header(out, start, rc::OK, 0, 0);
+        return rc::OK;
+    }
+    let generation = if existed {
+        match cur_gen.wrapping_add(1) {
+            0 => 1,
+            g => g,
+        }
+    } else {
+        1
+    };
+    let key = req.msg.field(field::KEY);
+    let size: usize = bins.iter().map(|b| b.value.len() + b.name.as_bytes().len() + 12).sum::<usize>()
+        + key.map_or(0, <[u8]>::len)
+        + 64;
+    if size > MAX_RECORD_SIZE {
+        out.truncate(start);
+        return fail(out, rc::RECORD_TOO_BIG, cur_gen);
+    }
+    match part.get_mut(digest) {
+        Some(r) => {
+            r.bins = bins;
+            r.generation = generation;
+            r.void_time = new_void;
+            r.lut_nanos = now.nanos;
+            if let Some(k) = key {
+                r.key = Some(Box::from(k));
+            }
+        }
+        None => {
+            let record = Record {
+                set: Box::from(req.msg.field(field::SET).unwrap_or_default()),
+                key: key.map(Box::from),
+                generation,
+                void_time: new_void,
+                lut_nanos: now.nanos,
+                bins,
+            };
+            part.insert(*digest, record);
+        }
+    }
+    patch_header(out, start, rc::OK, u32::from(generation), new_void);
+    rc::OK
+}
+
+/// Sets result code, generation and void time of a record header written at `start`.
+fn patch_header(out: &mut [u8], start: usize, code: u8, generation: u32, void_time: u32) {
+    if let Some(h) = out.get_mut(start..start + MSG_HEADER_SIZE) {
+        h[5] = code;
+        h[6..10].copy_from_slice(&generation.to_be_bytes());
+        h[10..14].copy_from_slice(&void_time.to_be_bytes());
+    }
+}

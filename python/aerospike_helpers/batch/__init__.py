@@ -1,0 +1,1 @@
+"""Batch record classes for ``Client.batch_write`` / ``batch_operate`` and friends."""

@@ -1,0 +1,1 @@
+"""Operation builders for ``Client.operate`` / ``Client.operate_ordered``."""

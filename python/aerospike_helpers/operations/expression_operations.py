@@ -1,0 +1,40 @@
+"""Expression operations: read an expression's value, or write it to a bin.
+
+Dict keys, as in the official client: ``op`` (``OP_EXPR_READ`` / ``OP_EXPR_WRITE``),
+``bin``, ``expr`` (a compiled expression: ``expr.compile()``), ``expr_flags``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aerospike._constants import OP_EXPR_READ, OP_EXPR_WRITE
+
+OP_KEY = "op"
+BIN_KEY = "bin"
+EXPR_KEY = "expr"
+EXPR_FLAGS_KEY = "expr_flags"
+
+
+def expression_read(
+    bin_name: str, expression: Any, expression_read_flags: int = 0
+) -> dict[str, Any]:
+    """Evaluate ``expression`` and return its value under the name ``bin_name``."""
+    return {
+        OP_KEY: OP_EXPR_READ,
+        BIN_KEY: bin_name,
+        EXPR_KEY: expression,
+        EXPR_FLAGS_KEY: expression_read_flags,
+    }
+
+
+def expression_write(
+    bin_name: str, expression: Any, expression_write_flags: int = 0
+) -> dict[str, Any]:
+    """Evaluate ``expression`` and write its value to ``bin_name``."""
+    return {
+        OP_KEY: OP_EXPR_WRITE,
+        BIN_KEY: bin_name,
+        EXPR_KEY: expression,
+        EXPR_FLAGS_KEY: expression_write_flags,
+    }

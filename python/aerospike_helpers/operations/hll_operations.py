@@ -1,0 +1,123 @@
+"""HyperLogLog operations for ``Client.operate``.
+
+Dict keys, as in the official client: ``op`` (an ``OP_HLL_*`` code), ``bin``,
+``value_list``, ``index_bit_count`` and ``mh_bit_count`` (``-1`` when not given),
+``hll_policy`` (left out when empty).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aerospike._constants import (
+    OP_HLL_ADD,
+    OP_HLL_DESCRIBE,
+    OP_HLL_FOLD,
+    OP_HLL_GET_COUNT,
+    OP_HLL_GET_INTERSECT_COUNT,
+    OP_HLL_GET_SIMILARITY,
+    OP_HLL_GET_UNION,
+    OP_HLL_GET_UNION_COUNT,
+    OP_HLL_INIT,
+    OP_HLL_REFRESH_COUNT,
+    OP_HLL_SET_UNION,
+)
+
+OP_KEY = "op"
+BIN_KEY = "bin"
+HLL_POLICY_KEY = "hll_policy"
+INDEX_BIT_COUNT_KEY = "index_bit_count"
+MH_BIT_COUNT_KEY = "mh_bit_count"
+VALUE_LIST_KEY = "value_list"
+
+Op = dict[str, Any]
+
+
+def _with_policy(op: Op, policy: dict | None) -> Op:
+    if policy:
+        op[HLL_POLICY_KEY] = policy
+    return op
+
+
+def _bits(count: int | None) -> int:
+    return -1 if count is None else count
+
+
+def hll_add(
+    bin_name: str,
+    values: list,
+    index_bit_count: int | None = None,
+    mh_bit_count: int | None = None,
+    policy: dict | None = None,
+) -> Op:
+    """Add ``values`` to the HLL (created with the bit counts if missing)."""
+    op: Op = {
+        OP_KEY: OP_HLL_ADD,
+        BIN_KEY: bin_name,
+        VALUE_LIST_KEY: values,
+        INDEX_BIT_COUNT_KEY: _bits(index_bit_count),
+        MH_BIT_COUNT_KEY: _bits(mh_bit_count),
+    }
+    return _with_policy(op, policy)
+
+
+def hll_describe(bin_name: str) -> Op:
+    """Return ``[index_bit_count, mh_bit_count]``."""
+    return {OP_KEY: OP_HLL_DESCRIBE, BIN_KEY: bin_name}
+
+
+def hll_fold(bin_name: str, index_bit_count: int) -> Op:
+    """Fold the HLL down to ``index_bit_count`` index bits."""
+    return {OP_KEY: OP_HLL_FOLD, BIN_KEY: bin_name, INDEX_BIT_COUNT_KEY: index_bit_count}
+
+
+def hll_get_count(bin_name: str) -> Op:
+    """Return the estimated number of elements."""
+    return {OP_KEY: OP_HLL_GET_COUNT, BIN_KEY: bin_name}
+
+
+def hll_get_intersect_count(bin_name: str, hll_list: list) -> Op:
+    """Return the estimated size of the intersection with ``hll_list``."""
+    return {OP_KEY: OP_HLL_GET_INTERSECT_COUNT, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+
+
+def hll_get_similarity(bin_name: str, hll_list: list) -> Op:
+    """Return the estimated similarity with ``hll_list``."""
+    return {OP_KEY: OP_HLL_GET_SIMILARITY, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+
+
+def hll_get_union(bin_name: str, hll_list: list) -> Op:
+    """Return the union HLL with ``hll_list``."""
+    return {OP_KEY: OP_HLL_GET_UNION, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+
+
+def hll_get_union_count(bin_name: str, hll_list: list) -> Op:
+    """Return the estimated size of the union with ``hll_list``."""
+    return {OP_KEY: OP_HLL_GET_UNION_COUNT, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+
+
+def hll_init(
+    bin_name: str,
+    index_bit_count: int | None = None,
+    mh_bit_count: int | None = None,
+    policy: dict | None = None,
+) -> Op:
+    """Create (or reset) the HLL with the given bit counts."""
+    op: Op = {
+        OP_KEY: OP_HLL_INIT,
+        BIN_KEY: bin_name,
+        INDEX_BIT_COUNT_KEY: _bits(index_bit_count),
+        MH_BIT_COUNT_KEY: _bits(mh_bit_count),
+    }
+    return _with_policy(op, policy)
+
+
+def hll_refresh_count(bin_name: str) -> Op:
+    """Update and return the cached count."""
+    return {OP_KEY: OP_HLL_REFRESH_COUNT, BIN_KEY: bin_name}
+
+
+def hll_set_union(bin_name: str, hll_list: list, policy: dict | None = None) -> Op:
+    """Set the HLL to its union with ``hll_list``."""
+    op: Op = {OP_KEY: OP_HLL_SET_UNION, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+    return _with_policy(op, policy)

@@ -1,0 +1,25 @@
+//! The `aerospike._aerospike` extension module: wiring only.
+
+mod client;
+mod config;
+mod errors;
+mod serialization;
+mod server;
+
+use pyo3::prelude::*;
+
+/// The compiled core of the `aerospike` package.
+#[pymodule]
+mod _aerospike {
+    #[pymodule_export]
+    use crate::client::{calc_digest, get_partition_id, Client};
+    #[pymodule_export]
+    use crate::server::EmbeddedCluster;
+
+    use super::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}

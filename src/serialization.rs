@@ -1,0 +1,367 @@
+//! Python objects <-> wire bytes, with no Rust value tree in between.
+
+use aeropy_core::msgpack::{self, Item, Unpacker};
+use aeropy_core::wire::{self, MsgWriter};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
+
+use crate::errors::{client_err, param_err};
+
+/// `send_bool_as` values (aerospike._constants).
+pub const BOOL_AS_INTEGER: i64 = 0;
+pub const BOOL_AS_BOOL: i64 = 1;
+pub const BOOL_AS_PY_BYTES: i64 = 2;
+/// The seed's default serializer (aerospike.SERIALIZER_PYTHON).
+pub const SERIALIZER_PYTHON: i64 = 1;
+
+const MAX_DEPTH: usize = 256;
+
+static SERIALIZATION: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+static GEOJSON_CLS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn ser_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    Ok(SERIALIZATION
+        .get_or_try_init(py, || -> PyResult<Py<PyModule>> {
+            Ok(py.import("aerospike.serialization")?.unbind())
+        })?
+        .bind(py))
+}
+
+/// The `aerospike.GeoJSON` class.
+pub fn geojson_class(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    Ok(GEOJSON_CLS
+        .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py.import("aerospike.geojson")?.getattr("GeoJSON")?.unbind())
+        })?
+        .bind(py))
+}
+
+/// How values are written, per client and call.
+pub struct Ser<'a, 'py> {
+    pub py: Python<'py>,
+    pub send_bool_as: i64,
+    /// The per-call `serializer=` argument, if given.
+    pub serializer: Option<i64>,
+    /// The client's default serializer.
+    pub default: i64,
+    /// Instance-level `(serializer, deserializer)` pair, if configured.
+    pub pair: Option<&'a Bound<'py, PyAny>>,
+}
+
+impl<'py> Ser<'_, 'py> {
+    fn pair_obj(&self) -> Bound<'py, PyAny> {
+        match self.pair {
+            Some(p) => p.clone(),
+            None => self.py.None().into_bound(self.py),
+        }
+    }
+
+    fn pickle(&self, v: &Bound<'py, PyAny>) -> PyResult<Vec<u8>> {
+        let out = ser_module(self.py)?.getattr(intern!(self.py, "pickle_dumps"))?.call1((v,))?;
+        bytes_of(&out).ok_or_else(|| client_err(self.py, "pickle_dumps did not return bytes"))
+    }
+
+    /// Bytes and particle type for a value with no server type (the rules live in
+    /// `aerospike.serialization.serialize`).
+    fn serialize_other(&self, v: &Bound<'py, PyAny>) -> PyResult<(u8, Vec<u8>)> {
+        let py = self.py;
+        let out = ser_module(py)?
+            .getattr(intern!(py, "serialize"))?
+            .call1((v, self.serializer, self.pair_obj(), self.default))?;
+        let (payload, ptype): (Bound<'py, PyAny>, u8) = out.extract()?;
+        let b = bytes_of(&payload)
+            .ok_or_else(|| client_err(py, "the serializer did not return bytes"))?;
+        Ok((ptype, b))
+    }
+
+    /// Appends the flat particle encoding of `v` and returns its particle type.
+    pub fn write_particle(&self, buf: &mut Vec<u8>, v: &Bound<'py, PyAny>) -> PyResult<u8> {
+        let py = self.py;
+        if v.is_none() {
+            return Ok(wire::P_NULL);
+        }
+        if let Ok(b) = v.cast_exact::<PyBool>() {
+            let b = b.is_true();
+            return Ok(match self.send_bool_as {
+                BOOL_AS_INTEGER => {
+                    buf.extend_from_slice(&i64::from(b).to_be_bytes());
+                    wire::P_INTEGER
+                }
+                BOOL_AS_PY_BYTES => {
+                    buf.extend_from_slice(&self.pickle(v)?);
+                    wire::P_PYTHON
+                }
+                _ => {
+                    buf.push(u8::from(b));
+                    wire::P_BOOL
+                }
+            });
+        }
+        if let Ok(i) = v.cast::<PyInt>() {
+            let i: i64 = i
+                .extract()
+                .map_err(|_| param_err(py, "integer out of range: bin values are 64-bit signed"))?;
+            buf.extend_from_slice(&i.to_be_bytes());
+            return Ok(wire::P_INTEGER);
+        }
+        if let Ok(s) = v.cast::<PyString>() {
+            buf.extend_from_slice(str_bytes(py, s)?.as_bytes());
+            return Ok(wire::P_STRING);
+        }
+        if let Ok(f) = v.cast::<PyFloat>() {
+            buf.extend_from_slice(&f.value().to_bits().to_be_bytes());
+            return Ok(wire::P_FLOAT);
+        }
+        if let Ok(b) = v.cast::<PyBytes>() {
+            buf.extend_from_slice(b.as_bytes());
+            return Ok(wire::P_BLOB);
+        }
+        if let Ok(b) = v.cast::<PyByteArray>() {
+            buf.extend_from_slice(&b.to_vec());
+            return Ok(wire::P_BLOB);
+        }
+        if v.cast::<PyList>().is_ok() {
+            self.pack(buf, v, 0)?;
+            return Ok(wire::P_LIST);
+        }
+        if v.cast::<PyDict>().is_ok() {
+            self.pack(buf, v, 0)?;
+            return Ok(wire::P_MAP);
+        }
+        if v.is_instance(geojson_class(py)?)? {
+            let text = v.call_method0(intern!(py, "dumps"))?;
+            buf.extend_from_slice(&[0, 0, 0]);
+            buf.extend_from_slice(str_bytes(py, text.cast::<PyString>()?)?.as_bytes());
+            return Ok(wire::P_GEOJSON);
+        }
+        let (t, b) = self.serialize_other(v)?;
+        buf.extend_from_slice(&b);
+        Ok(t)
+    }
+
+    /// Appends the msgpack encoding of `v` (list and map contents).
+    pub fn pack(&self, buf: &mut Vec<u8>, v: &Bound<'py, PyAny>, depth: usize) -> PyResult<()> {
+        let py = self.py;
+        if depth > MAX_DEPTH {
+            return Err(param_err(py, "value nested too deeply"));
+        }
+        if v.is_none() {
+            msgpack::pack_nil(buf);
+        } else if let Ok(b) = v.cast_exact::<PyBool>() {
+            match self.send_bool_as {
+                BOOL_AS_INTEGER => msgpack::pack_i64(buf, i64::from(b.is_true())),
+                BOOL_AS_PY_BYTES => {
+                    msgpack::pack_particle_bytes(buf, wire::P_PYTHON, &self.pickle(v)?)
+                }
+                _ => msgpack::pack_bool(buf, b.is_true()),
+            }
+        } else if let Ok(i) = v.cast::<PyInt>() {
+            match i.extract::<i64>() {
+                Ok(i) => msgpack::pack_i64(buf, i),
+                Err(_) => match i.extract::<u64>() {
+                    Ok(u) => msgpack::pack_u64(buf, u),
+                    Err(_) => return Err(param_err(py, "integer out of range for a list or map")),
+                },
+            }
+        } else if let Ok(s) = v.cast::<PyString>() {
+            msgpack::pack_particle_bytes(buf, wire::P_STRING, str_bytes(py, s)?.as_bytes());
+        } else if let Ok(f) = v.cast::<PyFloat>() {
+            msgpack::pack_f64(buf, f.value());
+        } else if let Ok(b) = v.cast::<PyBytes>() {
+            msgpack::pack_particle_bytes(buf, wire::P_BLOB, b.as_bytes());
+        } else if let Ok(b) = v.cast::<PyByteArray>() {
+            msgpack::pack_particle_bytes(buf, wire::P_BLOB, &b.to_vec());
+        } else if let Ok(l) = v.cast::<PyList>() {
+            msgpack::pack_array_header(buf, l.len());
+            for item in l.iter() {
+                self.pack(buf, &item, depth + 1)?;
+            }
+        } else if let Ok(d) = v.cast::<PyDict>() {
+            msgpack::pack_map_header(buf, d.len());
+            for (k, item) in d.iter() {
+                self.pack(buf, &k, depth + 1)?;
+                self.pack(buf, &item, depth + 1)?;
+            }
+        } else if v.is_instance(geojson_class(py)?)? {
+            let text = v.call_method0(intern!(py, "dumps"))?;
+            msgpack::pack_particle_bytes(
+                buf,
+                wire::P_GEOJSON,
+                str_bytes(py, text.cast::<PyString>()?)?.as_bytes(),
+            );
+        } else {
+            let (t, b) = self.serialize_other(v)?;
+            msgpack::pack_particle_bytes(buf, t, &b);
+        }
+        Ok(())
+    }
+
+    /// Writes one op carrying `v` as its value.
+    pub fn write_op(
+        &self,
+        w: &mut MsgWriter,
+        op: u8,
+        bin: &str,
+        v: &Bound<'py, PyAny>,
+    ) -> PyResult<()> {
+        w.begin_op(op, wire::P_NULL, bin.as_bytes())
+            .map_err(|e| param_err(self.py, e.message()))?;
+        let t = self.write_particle(w.value_buf(), v)?;
+        w.set_op_particle(t);
+        w.end_op().map_err(|e| param_err(self.py, e.message()))
+    }
+}
+
+fn str_bytes<'a>(py: Python<'_>, s: &'a Bound<'_, PyString>) -> PyResult<std::borrow::Cow<'a, str>> {
+    s.to_cow().map_err(|_| param_err(py, "string is not valid UTF-8 (lone surrogates?)"))
+}
+
+fn bytes_of(v: &Bound<'_, PyAny>) -> Option<Vec<u8>> {
+    if let Ok(b) = v.cast::<PyBytes>() {
+        return Some(b.as_bytes().to_vec());
+    }
+    v.cast::<PyByteArray>().ok().map(|b| b.to_vec())
+}
+
+/// How values are read back.
+pub struct De<'a, 'py> {
+    pub py: Python<'py>,
+    pub pair: Option<&'a Bound<'py, PyAny>>,
+    /// Whether a user deserializer applies to BLOB bins (asked once per reply).
+    pub user_blobs: bool,
+}
+
+impl<'a, 'py> De<'a, 'py> {
+    /// Reads the deserializer state for one reply.
+    pub fn new(py: Python<'py>, pair: Option<&'a Bound<'py, PyAny>>) -> PyResult<Self> {
+        let p = match pair {
+            Some(p) => p.clone(),
+            None => py.None().into_bound(py),
+        };
+        let user_blobs = !ser_module(py)?
+            .getattr(intern!(py, "deserializer_for"))?
+            .call1((p,))?
+            .is_none();
+        Ok(De { py, pair, user_blobs })
+    }
+
+    fn unpickle(&self, data: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let f = ser_module(py)?.getattr(intern!(py, "pickle_loads"))?;
+        match f.call1((PyBytes::new(py, data),)) {
+            Ok(v) => Ok(v),
+            // Data written by another client must stay readable: hand back the raw bytes.
+            Err(_) => Ok(PyByteArray::new(py, data).into_any()),
+        }
+    }
+
+    fn geojson(&self, text: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+        let s = String::from_utf8_lossy(text);
+        geojson_class(self.py)?.call1((s.as_ref(),))
+    }
+
+    /// A bin value from its particle type and bytes.
+    pub fn particle(&self, particle: u8, data: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        Ok(match particle {
+            wire::P_NULL => py.None().into_bound(py),
+            wire::P_INTEGER => i64::from_be_bytes(eight(py, data)?).into_pyobject(py)?.into_any(),
+            wire::P_FLOAT => {
+                f64::from_bits(u64::from_be_bytes(eight(py, data)?)).into_pyobject(py)?.into_any()
+            }
+            wire::P_STRING => PyString::new(py, &String::from_utf8_lossy(data)).into_any(),
+            wire::P_BLOB => {
+                if self.user_blobs {
+                    let pair = match self.pair {
+                        Some(p) => p.clone(),
+                        None => py.None().into_bound(py),
+                    };
+                    ser_module(py)?
+                        .getattr(intern!(py, "deserialize_user"))?
+                        .call1((PyBytes::new(py, data), pair))?
+                } else {
+                    PyBytes::new(py, data).into_any()
+                }
+            }
+            wire::P_PYTHON => self.unpickle(data)?,
+            wire::P_BOOL => PyBool::new(py, data.first().is_some_and(|&b| b != 0)).to_owned().into_any(),
+            wire::P_HLL => PyBytes::new(py, data).into_any(),
+            wire::P_GEOJSON => {
+                let text = aeropy_core::value::geojson_text(data)
+                    .map_err(|e| client_err(py, e.message()))?;
+                self.geojson(text.as_bytes())?
+            }
+            wire::P_LIST | wire::P_MAP => {
+                let mut u = Unpacker::new(data);
+                self.unpack(&mut u, 0)?
+            }
+            _ => PyByteArray::new(py, data).into_any(),
+        })
+    }
+
+    fn unpack(&self, u: &mut Unpacker<'_>, depth: usize) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        if depth > MAX_DEPTH {
+            return Err(client_err(py, "msgpack nested too deeply"));
+        }
+        let bad = |e: aeropy_core::Error| client_err(py, format!("bad list/map data: {}", e.message()));
+        Ok(match u.next().map_err(bad)? {
+            Item::Nil => py.None().into_bound(py),
+            Item::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
+            Item::Int(i) => i.into_pyobject(py)?.into_any(),
+            Item::UInt(v) => v.into_pyobject(py)?.into_any(),
+            Item::Float(f) => f.into_pyobject(py)?.into_any(),
+            Item::Bytes(s) => match s.split_first() {
+                None => PyString::new(py, "").into_any(),
+                Some((&wire::P_STRING, rest)) => {
+                    PyString::new(py, &String::from_utf8_lossy(rest)).into_any()
+                }
+                Some((&wire::P_BLOB, rest)) => PyBytes::new(py, rest).into_any(),
+                Some((&wire::P_GEOJSON, rest)) => self.geojson(rest)?,
+                Some((&wire::P_PYTHON, rest)) => self.unpickle(rest)?,
+                Some((_, rest)) => PyByteArray::new(py, rest).into_any(),
+            },
+            Item::Array(n) => {
+                let l = PyList::empty(py);
+                for _ in 0..n {
+                    if peek_ext(u) {
+                        u.skip().map_err(bad)?;
+                        continue;
+                    }
+                    l.append(self.unpack(u, depth + 1)?)?;
+                }
+                l.into_any()
+            }
+            Item::Map(n) => {
+                let d = PyDict::new(py);
+                for _ in 0..n {
+                    if peek_ext(u) {
+                        u.skip().map_err(bad)?;
+                        u.skip().map_err(bad)?;
+                        continue;
+                    }
+                    let k = self.unpack(u, depth + 1)?;
+                    let v = self.unpack(u, depth + 1)?;
+                    let k = match k.cast::<PyList>() {
+                        Ok(l) => l.to_tuple().into_any(),
+                        Err(_) => k,
+                    };
+                    d.set_item(k, v)?;
+                }
+                d.into_any()
+            }
+            Item::Ext(_, _) => py.None().into_bound(py),
+        })
+    }
+}
+
+fn peek_ext(u: &Unpacker<'_>) -> bool {
+    u.peek_byte().is_some_and(|b| matches!(b, 0xc7..=0xc9 | 0xd4..=0xd8))
+}
+
+fn eight(py: Python<'_>, data: &[u8]) -> PyResult<[u8; 8]> {
+    <[u8; 8]>::try_from(data)
+        .map_err(|_| client_err(py, format!("8-byte number expected, got {} bytes", data.len())))
+}

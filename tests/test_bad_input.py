@@ -1,0 +1,150 @@
+"""Bad input of every kind raises ParamError naming the problem, never a crash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import aerospike
+from aerospike import exception as ex
+
+BAD_KEYS = [
+    (None, "key must be a tuple"),
+    ("test", "key must be a tuple"),
+    (["test", "demo", 1], "key must be a tuple"),
+    (("test", "demo"), "3 or 4 elements"),
+    (("test", "demo", 1, None, 5), "3 or 4 elements"),
+    ((1, "demo", 1), "namespace"),
+    (("test", 1, 1), "set"),
+    (("test", "demo", 1.5), "primary key"),
+    (("test", "demo", [1]), "primary key"),
+    (("test", "demo", True), "primary key"),
+    (("test", "demo", None), "primary key or a digest"),
+    (("test", "demo", None, b"short"), "20 bytes"),
+    (("test", "demo", None, "x" * 20), "digest"),
+    (("test", "demo", 2**64), "64-bit"),
+    (("", "demo", 1), "namespace"),
+    (("n" * 40, "demo", 1), "namespace"),
+    (("test", "s" * 70, 1), "set"),
+]
+
+
+@pytest.mark.parametrize(("key", "words"), BAD_KEYS, ids=repr)
+def test_bad_keys(client: Any, key: Any, words: str) -> None:
+    for call in (
+        lambda: client.get(key),
+        lambda: client.put(key, {"a": 1}),
+        lambda: client.exists(key),
+        lambda: client.remove(key),
+    ):
+        with pytest.raises(ex.ParamError) as info:
+            call()
+        assert words in info.value.msg
+
+
+@pytest.mark.parametrize(
+    ("bins", "words"),
+    [
+        ({"a" * 16: 1}, "bin name too long"),
+        ({1: 1}, "bin name must be a str"),
+        ([("a", 1)], "bins must be a dict"),
+        ({}, "must not be empty"),
+        ("a", "bins must be a dict"),
+        ({"a": 2**64}, "out of range"),
+        ({"a": [2**70]}, "out of range"),
+    ],
+    ids=repr,
+)
+def test_bad_bins(client: Any, make_key: Any, bins: Any, words: str) -> None:
+    with pytest.raises(ex.ParamError) as info:
+        client.put(make_key(1), bins)
+    assert words in info.value.msg
+
+
+@pytest.mark.parametrize(
+    ("meta", "words"),
+    [
+        ("x", "meta must be a dict"),
+        ({"ttl": "x"}, "ttl"),
+        ({"gen": "x"}, "gen"),
+        ({"ttl": 2**40}, "ttl"),
+        ({"bogus": 1}, "bogus"),
+    ],
+    ids=repr,
+)
+def test_bad_meta(client: Any, make_key: Any, meta: Any, words: str) -> None:
+    with pytest.raises(ex.ParamError) as info:
+        client.put(make_key(1), {"a": 1}, meta=meta)
+    assert words in info.value.msg
+
+
+@pytest.mark.parametrize(
+    ("policy", "words"),
+    [
+        ("x", "policy must be a dict"),
+        ({"total_timeout": "x"}, "total_timeout"),
+        ({"timeout": -1}, "timeout"),
+        ({"key": 7}, "key"),
+        ({"exists": 99}, "exists"),
+        ({"gen": "eq"}, "gen"),
+        ({"replica": 42}, "replica"),
+        ({"max_retries": 1.5}, "max_retries"),
+        ({"durable_delete": "yes"}, "durable_delete"),
+    ],
+    ids=repr,
+)
+def test_bad_policies(client: Any, make_key: Any, policy: Any, words: str) -> None:
+    with pytest.raises(ex.ParamError) as info:
+        client.put(make_key(1), {"a": 1}, policy=policy)
+    assert words in info.value.msg
+    with pytest.raises(ex.ParamError):
+        client.get(make_key(1), policy=policy)
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda c, k: c.select(k, "a"), "list of bin names"),
+        (lambda c, k: c.select(k, ["a" * 16]), "bin name too long"),
+        (lambda c, k: c.remove_bin(k, "a"), "list"),
+        (lambda c, k: c.append(k, "a", 1), "str or bytes"),
+        (lambda c, k: c.increment(k, "a", "1"), "int or float"),
+        (lambda c, k: c.increment(k, "a", True), "int or float"),
+        (lambda c, k: c.touch(k, "x"), "touch"),
+        (lambda c, k: c.operate(k, "x"), "list of dicts"),
+        (lambda c, k: c.operate(k, []), "must not be empty"),
+        (lambda c, k: c.operate(k, [{"bin": "a"}]), "no \"op\""),
+        (lambda c, k: c.operate(k, [{"op": 12345, "bin": "a"}]), "unsupported operation"),
+        (lambda c, k: c.operate(k, [{"op": aerospike.OPERATOR_WRITE, "bin": "a"}]), "val"),
+        (lambda c, k: c.operate(k, ["x"]), "dict"),
+        (lambda c, k: c.put(k, {"a": 1}, serializer="x"), "serializer"),
+        (lambda c, k: c.info_node("x", "nothost"), "host"),
+    ],
+)
+def test_bad_arguments(client: Any, make_key: Any, call: Any, words: str) -> None:
+    with pytest.raises(ex.ParamError) as info:
+        call(client, make_key(1))
+    assert words in info.value.msg
+
+
+def test_oversize_value_is_refused(client: Any, make_key: Any) -> None:
+    with pytest.raises(ex.AerospikeError):
+        client.put(make_key("big"), {"a": b"x" * (130 * 1024 * 1024)})
+
+
+def test_unknown_namespace(client: Any) -> None:
+    with pytest.raises(ex.NamespaceNotFound):
+        client.get(("nosuchns", "demo", 1))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [float("nan"), "\ud800"],
+    ids=["nan", "lone-surrogate"],
+)
+def test_odd_values_never_crash(client: Any, make_key: Any, value: Any) -> None:
+    try:
+        client.put(make_key("odd"), {"a": value})
+    except ex.AerospikeError:
+        pass

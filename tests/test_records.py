@@ -1,0 +1,282 @@
+"""Every single-record method against the embedded server, with its return shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import aerospike
+from aerospike import exception as ex
+from aerospike_helpers.operations import operations as ops
+
+
+def test_connect_returns_self_and_is_connected(config: dict[str, Any]) -> None:
+    c = aerospike.client(config)
+    assert c.is_connected() is False
+    assert c.connect() is c
+    assert c.is_connected() is True
+    c.close()
+    assert c.is_connected() is False
+
+
+def test_command_before_connect_raises_cluster_error(config: dict[str, Any]) -> None:
+    c = aerospike.client(config)
+    with pytest.raises(ex.ClusterError):
+        c.get(("test", "demo", 1))
+
+
+def test_put_get_shape(client: Any, make_key: Any) -> None:
+    key = make_key("k1")
+    assert client.put(key, {"a": 1, "b": "two"}) == 0
+    rkey, meta, bins = client.get(key)
+    assert rkey[:3] == key
+    assert isinstance(rkey[3], bytearray)
+    assert bytes(rkey[3]) == bytes(aerospike.calc_digest(*key))
+    assert meta["gen"] == 1
+    assert isinstance(meta["ttl"], int)
+    assert bins == {"a": 1, "b": "two"}
+
+
+def test_get_missing_raises_record_not_found(client: Any, make_key: Any) -> None:
+    with pytest.raises(ex.RecordNotFound) as info:
+        client.get(make_key("nope"))
+    assert info.value.code == 2
+
+
+def test_select(client: Any, make_key: Any) -> None:
+    key = make_key(1)
+    client.put(key, {"a": 1, "b": 2, "c": 3})
+    _, _, bins = client.select(key, ["a", "c"])
+    assert bins == {"a": 1, "c": 3}
+    with pytest.raises(ex.RecordNotFound):
+        client.select(make_key(2), ["a"])
+
+
+def test_exists(client: Any, make_key: Any) -> None:
+    key = make_key(b"bytes-key")
+    rkey, meta = client.exists(key)
+    assert meta is None and rkey[:3] == key
+    client.put(key, {"a": 1})
+    _, meta = client.exists(key)
+    assert meta is not None and meta["gen"] == 1
+
+
+def test_remove(client: Any, make_key: Any) -> None:
+    key = make_key("r")
+    client.put(key, {"a": 1})
+    assert client.remove(key) == 0
+    assert client.exists(key)[1] is None
+    with pytest.raises(ex.RecordNotFound):
+        client.remove(key)
+
+
+def test_remove_bin(client: Any, make_key: Any) -> None:
+    key = make_key("rb")
+    client.put(key, {"a": 1, "b": 2})
+    assert client.remove_bin(key, ["a"]) == 0
+    assert client.get(key)[2] == {"b": 2}
+
+
+def test_touch_bumps_generation(client: Any, make_key: Any) -> None:
+    key = make_key("t")
+    client.put(key, {"a": 1})
+    assert client.touch(key, 100) == 0
+    _, meta, _ = client.get(key)
+    assert meta["gen"] == 2
+    assert 0 < meta["ttl"] <= 100
+
+
+@pytest.mark.parametrize(
+    ("method", "initial", "arg", "expected"),
+    [
+        ("append", "ab", "cd", "abcd"),
+        ("prepend", "ab", "cd", "cdab"),
+        ("append", b"ab", b"cd", b"abcd"),
+        ("increment", 1, 41, 42),
+        ("increment", 1.5, 1.0, 2.5),
+    ],
+)
+def test_single_bin_writes(
+    client: Any, make_key: Any, method: str, initial: Any, arg: Any, expected: Any
+) -> None:
+    key = make_key(method)
+    client.put(key, {"v": initial})
+    assert getattr(client, method)(key, "v", arg) == 0
+    assert client.get(key)[2]["v"] == expected
+
+
+def test_increment_creates_bin(client: Any, make_key: Any) -> None:
+    key = make_key("inc")
+    client.increment(key, "n", 5)
+    assert client.get(key)[2] == {"n": 5}
+
+
+def test_operate_seed_dicts(client: Any, make_key: Any) -> None:
+    key = make_key("op")
+    client.put(key, {"n": 1, "s": "a"})
+    _, meta, bins = client.operate(
+        key,
+        [
+            {"op": aerospike.OPERATOR_INCR, "bin": "n", "val": 2},
+            {"op": aerospike.OPERATOR_APPEND, "bin": "s", "val": "b"},
+            {"op": aerospike.OPERATOR_PREPEND, "bin": "s", "val": "z"},
+            {"op": aerospike.OPERATOR_WRITE, "bin": "w", "val": [1, 2]},
+            {"op": aerospike.OPERATOR_READ, "bin": "n"},
+            {"op": aerospike.OPERATOR_READ, "bin": "s"},
+            {"op": aerospike.OPERATOR_READ, "bin": "w"},
+        ],
+    )
+    assert bins == {"n": 3, "s": "zab", "w": [1, 2]}
+    assert meta["gen"] == 2
+
+
+def test_operate_helpers_and_ordered(client: Any, make_key: Any) -> None:
+    key = make_key("opo")
+    client.put(key, {"a": 1, "b": 2})
+    _, _, results = client.operate_ordered(
+        key, [ops.increment("a", 10), ops.read("b"), ops.read("a"), ops.write("c", "x")]
+    )
+    assert results == [("b", 2), ("a", 11)]
+    _, _, bins = client.operate(key, [ops.touch(), ops.read("c")])
+    assert bins == {"c": "x"}
+
+
+def test_operate_delete(client: Any, make_key: Any) -> None:
+    key = make_key("opd")
+    client.put(key, {"a": 1})
+    client.operate(key, [ops.delete()])
+    assert client.exists(key)[1] is None
+
+
+def test_put_none_bin_removes_it(client: Any, make_key: Any) -> None:
+    key = make_key("nb")
+    client.put(key, {"a": 1, "b": 2})
+    client.put(key, {"a": None})
+    assert client.get(key)[2] == {"b": 2}
+
+
+def test_key_by_digest(client: Any, make_key: Any) -> None:
+    key = make_key(77)
+    client.put(key, {"a": 1})
+    digest = client.get_key_digest(*key)
+    assert isinstance(digest, bytearray) and len(digest) == 20
+    _, _, bins = client.get(("test", key[1], None, digest))
+    assert bins == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("policy", "meta", "error"),
+    [
+        ({"exists": aerospike.POLICY_EXISTS_CREATE}, None, ex.RecordExistsError),
+        ({"gen": aerospike.POLICY_GEN_EQ}, {"gen": 99}, ex.RecordGenerationError),
+        ({"gen": aerospike.POLICY_GEN_GT}, {"gen": 1}, ex.RecordGenerationError),
+    ],
+)
+def test_write_policies_fail(
+    client: Any, make_key: Any, policy: dict[str, Any], meta: Any, error: type
+) -> None:
+    key = make_key("wp")
+    client.put(key, {"a": 1})
+    with pytest.raises(error):
+        client.put(key, {"a": 2}, meta=meta, policy=policy)
+
+
+@pytest.mark.parametrize(
+    ("policy", "meta"),
+    [
+        ({"exists": aerospike.POLICY_EXISTS_UPDATE}, None),
+        ({"exists": aerospike.POLICY_EXISTS_REPLACE}, None),
+        ({"exists": aerospike.POLICY_EXISTS_CREATE_OR_REPLACE}, None),
+        ({"exists": aerospike.POLICY_EXISTS_IGNORE}, None),
+        ({"gen": aerospike.POLICY_GEN_EQ}, {"gen": 1}),
+        ({"gen": aerospike.POLICY_GEN_GT}, {"gen": 5}),
+        ({"key": aerospike.POLICY_KEY_SEND}, None),
+        ({"key": aerospike.POLICY_KEY_DIGEST}, None),
+        ({"commit_level": aerospike.POLICY_COMMIT_LEVEL_MASTER}, None),
+        ({"total_timeout": 2000, "socket_timeout": 1000, "max_retries": 1}, None),
+        ({"timeout": 1500, "retry": aerospike.POLICY_RETRY_ONCE}, None),
+        ({"durable_delete": False}, None),
+    ],
+)
+def test_write_policies_succeed(
+    client: Any, make_key: Any, policy: dict[str, Any], meta: Any
+) -> None:
+    key = make_key("wps")
+    client.put(key, {"a": 1})
+    client.put(key, {"a": 2}, meta=meta, policy=policy)
+    assert client.get(key)[2]["a"] == 2
+
+
+def test_update_only_on_missing_fails(client: Any, make_key: Any) -> None:
+    with pytest.raises(ex.RecordNotFound):
+        client.put(make_key("uo"), {"a": 1}, policy={"exists": aerospike.POLICY_EXISTS_UPDATE})
+
+
+def test_replace_drops_other_bins(client: Any, make_key: Any) -> None:
+    key = make_key("rep")
+    client.put(key, {"a": 1, "b": 2})
+    client.put(key, {"a": 3}, policy={"exists": aerospike.POLICY_EXISTS_REPLACE})
+    assert client.get(key)[2] == {"a": 3}
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        {"replica": aerospike.POLICY_REPLICA_MASTER},
+        {"replica": aerospike.POLICY_REPLICA_ANY},
+        {"replica": aerospike.POLICY_REPLICA_SEQUENCE},
+        {"consistency_level": aerospike.POLICY_CONSISTENCY_ALL},
+        {"consistency_level": aerospike.POLICY_CONSISTENCY_ONE},
+        {"total_timeout": 500, "max_retries": 0},
+        {"timeout": 500},
+        {"deserialize": False},
+    ],
+)
+def test_read_policies(client: Any, make_key: Any, policy: dict[str, Any]) -> None:
+    key = make_key("rp")
+    client.put(key, {"a": 1})
+    assert client.get(key, policy=policy)[2] == {"a": 1}
+    assert client.select(key, ["a"], policy=policy)[2] == {"a": 1}
+    assert client.exists(key, policy=policy)[1] is not None
+
+
+def test_ttl_meta(client: Any, make_key: Any) -> None:
+    key = make_key("ttl")
+    client.put(key, {"a": 1}, meta={"ttl": 1000})
+    assert 990 <= client.get(key)[1]["ttl"] <= 1000
+    client.put(key, {"a": 1}, meta={"ttl": aerospike.TTL_NEVER_EXPIRE})
+    assert client.get(key)[1]["ttl"] == 4294967295
+
+
+def test_info_methods(client: Any, server: Any) -> None:
+    host = server.hosts[0]
+    names = client.get_node_names()
+    assert names and names[0]["port"] == host[1]
+    node = names[0]["node_name"]
+    assert client.get_nodes() == [tuple(host)]
+    assert "test" in client.info_node("namespaces", host)
+    assert "test" in client.info_single_node("namespaces", node)
+    assert "test" in client.info_random_node("namespaces")
+    everything = client.info_all("namespaces")
+    assert set(everything) == {node}
+    err, text = everything[node]
+    assert err is None and "test" in text
+    assert client.info("namespaces")[node][1] == text
+    assert client.has_geo() is True
+    assert client.shm_key() is None
+
+
+def test_info_unknown_node(client: Any) -> None:
+    with pytest.raises(ex.InvalidNodeError):
+        client.info_single_node("namespaces", "NO_SUCH_NODE")
+
+
+def test_batch_seed_methods(client: Any, make_key: Any) -> None:
+    keys = [make_key(i) for i in range(3)]
+    client.put(keys[0], {"a": 0, "b": 0})
+    client.put(keys[2], {"a": 2, "b": 2})
+    recs = client.get_many(keys)
+    assert [r[2] for r in recs] == [{"a": 0, "b": 0}, None, {"a": 2, "b": 2}]
+    assert [r[1] is None for r in client.exists_many(keys)] == [False, True, False]
+    assert [r[2] for r in client.select_many(keys, ["a"])] == [{"a": 0}, None, {"a": 2}]
