@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 
+use crate::cdt;
 use crate::config::{self, int_of, type_name, CmdPolicy, Settings};
 use crate::errors::{guard, param_err, to_pyerr};
 use crate::serialization::{De, Ser};
@@ -88,10 +89,19 @@ impl<'py> PyKey<'py> {
 
 fn parse_key<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<PyKey<'py>> {
     let t = obj.cast::<PyTuple>().map_err(|_| {
-        param_err(py, format!("key must be a tuple (namespace, set, primary key[, digest]), not {}", type_name(obj)))
+        param_err(
+            py,
+            format!(
+                "key must be a tuple (namespace, set, primary key[, digest]), not {}",
+                type_name(obj)
+            ),
+        )
     })?;
     if !(3..=4).contains(&t.len()) {
-        return Err(param_err(py, "key tuple must have 3 or 4 elements: (namespace, set, primary key[, digest])"));
+        return Err(param_err(
+            py,
+            "key tuple must have 3 or 4 elements: (namespace, set, primary key[, digest])",
+        ));
     }
     let ns = t.get_item(0)?;
     let set = t.get_item(1)?;
@@ -112,9 +122,14 @@ fn parse_key<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<PyKey<'p
     let user_key = if pk.is_none() {
         None
     } else if pk.cast::<PyBool>().is_ok() {
-        return Err(param_err(py, "key: primary key must be an int, str or bytes, not bool"));
+        return Err(param_err(
+            py,
+            "key: primary key must be an int, str or bytes, not bool",
+        ));
     } else if let Ok(i) = pk.cast::<PyInt>() {
-        Some(UserKey::Int(i.extract().map_err(|_| param_err(py, "key: integer primary key out of 64-bit range"))?))
+        Some(UserKey::Int(i.extract().map_err(|_| {
+            param_err(py, "key: integer primary key out of 64-bit range")
+        })?))
     } else if let Ok(s) = pk.cast::<PyString>() {
         Some(UserKey::Str(s.to_cow()?.into_owned()))
     } else if let Ok(b) = pk.cast::<PyBytes>() {
@@ -122,7 +137,13 @@ fn parse_key<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<PyKey<'p
     } else if let Ok(b) = pk.cast::<PyByteArray>() {
         Some(UserKey::Blob(b.to_vec()))
     } else {
-        return Err(param_err(py, format!("key: primary key must be an int, str or bytes, not {}", type_name(&pk))));
+        return Err(param_err(
+            py,
+            format!(
+                "key: primary key must be an int, str or bytes, not {}",
+                type_name(&pk)
+            ),
+        ));
     };
     let digest = if t.len() == 4 && !t.get_item(3)?.is_none() {
         let d = t.get_item(3)?;
@@ -133,7 +154,10 @@ fn parse_key<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<PyKey<'p
         } else {
             return Err(param_err(py, "key: digest must be bytes or bytearray"));
         };
-        Some(<[u8; 20]>::try_from(bytes.as_slice()).map_err(|_| param_err(py, "key: digest must be 20 bytes"))?)
+        Some(
+            <[u8; 20]>::try_from(bytes.as_slice())
+                .map_err(|_| param_err(py, "key: digest must be 20 bytes"))?,
+        )
     } else {
         None
     };
@@ -143,7 +167,12 @@ fn parse_key<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<PyKey<'p
             k.user_key = uk;
             k
         }),
-        (None, None) => return Err(param_err(py, "key: either a primary key or a digest is required")),
+        (None, None) => {
+            return Err(param_err(
+                py,
+                "key: either a primary key or a digest is required",
+            ))
+        }
     }
     .map_err(|e| param_err(py, format!("key: {}", e.message())))?;
     Ok(PyKey { key, ns, set, pk })
@@ -155,32 +184,57 @@ fn bin_name(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<String> {
         .map_err(|_| param_err(py, format!("bin name must be a str, not {}", type_name(v))))?
         .to_cow()?;
     if s.len() > wire::MAX_BIN_NAME {
-        return Err(param_err(py, format!("bin name too long (max 15 bytes): {s:?}")));
+        return Err(param_err(
+            py,
+            format!("bin name too long (max 15 bytes): {s:?}"),
+        ));
     }
     Ok(s.into_owned())
 }
 
 /// `meta` of a write: {"ttl": int, "gen": int}.
-fn write_meta(py: Python<'_>, p: &CmdPolicy, meta: Option<&Bound<'_, PyAny>>) -> PyResult<WriteMeta> {
-    let mut m = WriteMeta { exists: p.exists, gen_policy: p.gen, generation: 0, ttl: p.ttl.unwrap_or(0) };
+fn write_meta(
+    py: Python<'_>,
+    p: &CmdPolicy,
+    meta: Option<&Bound<'_, PyAny>>,
+) -> PyResult<WriteMeta> {
+    let mut m = WriteMeta {
+        exists: p.exists,
+        gen_policy: p.gen,
+        generation: 0,
+        ttl: p.ttl.unwrap_or(0),
+    };
     if let Some(meta) = meta.filter(|m| !m.is_none()) {
-        let d = meta.cast::<PyDict>().map_err(|_| param_err(py, format!("meta must be a dict, not {}", type_name(meta))))?;
+        let d = meta
+            .cast::<PyDict>()
+            .map_err(|_| param_err(py, format!("meta must be a dict, not {}", type_name(meta))))?;
         for (k, v) in d.iter() {
-            let k: String = k.extract().map_err(|_| param_err(py, "meta keys must be str"))?;
+            let k: String = k
+                .extract()
+                .map_err(|_| param_err(py, "meta keys must be str"))?;
             match k.as_str() {
                 "ttl" => m.ttl = config::ttl_of(py, "meta[\"ttl\"]", &v)?,
                 "gen" => {
                     let g = int_of(py, "meta[\"gen\"]", &v)?;
-                    m.generation = u32::try_from(g).map_err(|_| param_err(py, "meta[\"gen\"] out of range"))?;
+                    m.generation = u32::try_from(g)
+                        .map_err(|_| param_err(py, "meta[\"gen\"] out of range"))?;
                 }
                 _ => return Err(param_err(py, format!("unknown meta key {k:?}"))),
             }
         }
     }
+    if m.ttl == u32::MAX - 2 {
+        // TTL_CLIENT_DEFAULT: the policy's TTL.
+        m.ttl = p.ttl.filter(|t| *t != u32::MAX - 2).unwrap_or(0);
+    }
     Ok(m)
 }
 
-fn meta_dict<'py>(py: Python<'py>, generation: u32, void_time: u32) -> PyResult<Bound<'py, PyDict>> {
+fn meta_dict<'py>(
+    py: Python<'py>,
+    generation: u32,
+    void_time: u32,
+) -> PyResult<Bound<'py, PyDict>> {
     let ttl: u64 = if void_time == 0 {
         u64::from(u32::MAX)
     } else {
@@ -188,7 +242,9 @@ fn meta_dict<'py>(py: Python<'py>, generation: u32, void_time: u32) -> PyResult<
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        (u64::from(void_time) + CITRUSLEAF_EPOCH).saturating_sub(now).max(1)
+        (u64::from(void_time) + CITRUSLEAF_EPOCH)
+            .saturating_sub(now)
+            .max(1)
     };
     let d = PyDict::new(py);
     d.set_item(intern!(py, "ttl"), ttl)?;
@@ -200,7 +256,9 @@ fn meta_dict<'py>(py: Python<'py>, generation: u32, void_time: u32) -> PyResult<
 #[pyclass(module = "aerospike", name = "Client", frozen)]
 pub struct Client {
     settings: Settings,
-    core: RwLock<Option<Arc<CoreClient>>>,
+    /// The connected core and the process that connected it (sockets and the tend
+    /// thread do not survive `fork()`).
+    core: RwLock<Option<(u32, Arc<CoreClient>)>>,
 }
 
 enum Shape {
@@ -212,14 +270,43 @@ enum Shape {
 
 impl Client {
     fn core(&self, py: Python<'_>) -> PyResult<Arc<CoreClient>> {
-        self.core
-            .read()
-            .ok()
-            .and_then(|c| c.clone())
-            .ok_or_else(|| crate::errors::make_exception(py, 11, "No connection to the cluster: call connect() first", false))
+        match self.core.read().ok().and_then(|c| c.clone()) {
+            Some((pid, c)) if pid == std::process::id() => Ok(c),
+            Some(_) => Err(crate::errors::make_exception(
+                py,
+                11,
+                "the client was connected in a parent process (fork): call connect() in this process",
+                false,
+            )),
+            None => Err(crate::errors::make_exception(
+                py,
+                11,
+                "No connection to the cluster: call connect() first",
+                false,
+            )),
+        }
     }
 
-    fn policy(&self, py: Python<'_>, base: &CmdPolicy, policy: Option<&Bound<'_, PyAny>>) -> PyResult<CmdPolicy> {
+    /// In a forked child, drops the parent's core without touching its sockets or
+    /// joining its (absent) tend thread.
+    fn forget_forked(&self) {
+        if let Ok(mut c) = self.core.write() {
+            if c.as_ref()
+                .is_some_and(|(pid, _)| *pid != std::process::id())
+            {
+                if let Some(old) = c.take() {
+                    std::mem::forget(old);
+                }
+            }
+        }
+    }
+
+    fn policy(
+        &self,
+        py: Python<'_>,
+        base: &CmdPolicy,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<CmdPolicy> {
         let mut p = base.clone();
         if let Some(d) = policy {
             config::apply_policy(py, &mut p, "policy", d)?;
@@ -243,8 +330,13 @@ impl Client {
     ) -> PyResult<()> {
         let core = self.core(py)?;
         let req = w.finish().map_err(|e| param_err(py, e.message()))?;
-        let route = Route { namespace: &key.namespace, digest: &key.digest, write };
-        py.detach(|| core.run(route, &p.base, req, out)).map_err(|e| to_pyerr(py, &e))
+        let route = Route {
+            namespace: &key.namespace,
+            digest: &key.digest,
+            write,
+        };
+        py.detach(|| core.run(route, &p.base, req, out))
+            .map_err(|e| to_pyerr(py, &e))
     }
 
     /// Builds, sends and reads one single-record command.
@@ -275,10 +367,9 @@ impl Client {
         py: Python<'py>,
         r: &Reply<'_>,
         shape: Shape,
-        deserialize: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let pair = self.pair(py);
-        let de = De::new(py, pair.as_ref().filter(|_| deserialize))?;
+        let de = De::new(py, pair.as_ref())?;
         let mut err = None;
         let res = match shape {
             Shape::Dict => {
@@ -331,15 +422,25 @@ impl Client {
         p: &CmdPolicy,
     ) -> PyResult<Bound<'py, PyAny>> {
         Self::check(py, r, false)?;
-        let bins = self.bins_from_reply(py, r, shape, p.deserialize)?;
+        let _ = p.deserialize;
+        let bins = self.bins_from_reply(py, r, shape)?;
         Ok(PyTuple::new(
             py,
-            [key.to_tuple(py)?.into_any(), meta_dict(py, r.generation, r.void_time)?.into_any(), bins],
+            [
+                key.to_tuple(py)?.into_any(),
+                meta_dict(py, r.generation, r.void_time)?.into_any(),
+                bins,
+            ],
         )?
         .into_any())
     }
 
-    fn ser<'a, 'py>(&self, py: Python<'py>, pair: Option<&'a Bound<'py, PyAny>>, serializer: Option<i64>) -> Ser<'a, 'py> {
+    fn ser<'a, 'py>(
+        &self,
+        py: Python<'py>,
+        pair: Option<&'a Bound<'py, PyAny>>,
+        serializer: Option<i64>,
+    ) -> Ser<'a, 'py> {
         Ser {
             py,
             send_bool_as: self.settings.send_bool_as,
@@ -386,7 +487,13 @@ impl Client {
         Ok(0)
     }
 
-    fn info_on(&self, py: Python<'_>, node: &aeropy_core::Node, command: &str, p: &CmdPolicy) -> PyResult<String> {
+    fn info_on(
+        &self,
+        py: Python<'_>,
+        node: &aeropy_core::Node,
+        command: &str,
+        p: &CmdPolicy,
+    ) -> PyResult<String> {
         let timeout = p.base.total_timeout;
         let cmd = command.trim_end_matches('\n').to_owned();
         let res = py.detach(|| {
@@ -416,7 +523,9 @@ impl Client {
         let k = parse_key(py, key)?;
         let p = self.policy(py, &self.settings.policies.operate, policy)?;
         let mut m = write_meta(py, &p, meta)?;
-        let ops = list.cast::<PyList>().map_err(|_| param_err(py, "operations must be a list of dicts"))?;
+        let ops = list
+            .cast::<PyList>()
+            .map_err(|_| param_err(py, "operations must be a list of dicts"))?;
         if ops.is_empty() {
             return Err(param_err(py, "operations must not be empty"));
         }
@@ -431,8 +540,11 @@ impl Client {
             |w| {
                 begin_key_command(w, &k.key, &wire::Header::default(), p.base.send_key);
                 let mut read_all = false;
+                let mut respond_all = false;
                 for op in ops.iter() {
-                    let d = op.cast::<PyDict>().map_err(|_| param_err(py, "each operation must be a dict"))?;
+                    let d = op
+                        .cast::<PyDict>()
+                        .map_err(|_| param_err(py, "each operation must be a dict"))?;
                     let code = match d.get_item(intern!(py, "op"))? {
                         Some(c) => int_of(py, "operation \"op\"", &c)?,
                         None => return Err(param_err(py, "operation dict has no \"op\"")),
@@ -446,13 +558,15 @@ impl Client {
                         }
                     };
                     let need_val = |v: &Option<Bound<'py, PyAny>>| -> PyResult<Bound<'py, PyAny>> {
-                        v.clone().ok_or_else(|| param_err(py, "operation needs a \"val\""))
+                        v.clone()
+                            .ok_or_else(|| param_err(py, "operation needs a \"val\""))
                     };
                     if code == opc.read {
                         match &bin {
                             Some(b) if !b.is_none() => {
                                 let name = bin_name(py, b)?;
-                                w.op(wire::OP_READ, wire::P_NULL, name.as_bytes(), &[]).map_err(|e| param_err(py, e.message()))?;
+                                w.op(wire::OP_READ, wire::P_NULL, name.as_bytes(), &[])
+                                    .map_err(|e| param_err(py, e.message()))?;
                             }
                             _ => read_all = true,
                         }
@@ -460,24 +574,51 @@ impl Client {
                         ser.write_op(w, wire::OP_WRITE, &need_bin(&bin)?, &need_val(&val)?)?;
                     } else if code == opc.incr {
                         let v = need_val(&val)?;
-                        if !(v.cast::<PyInt>().is_ok() && v.cast::<PyBool>().is_err()) && v.cast::<pyo3::types::PyFloat>().is_err() {
-                            return Err(param_err(py, format!("increment value must be an int or float, not {}", type_name(&v))));
+                        if !(v.cast::<PyInt>().is_ok() && v.cast::<PyBool>().is_err())
+                            && v.cast::<pyo3::types::PyFloat>().is_err()
+                        {
+                            return Err(param_err(
+                                py,
+                                format!(
+                                    "increment value must be an int or float, not {}",
+                                    type_name(&v)
+                                ),
+                            ));
                         }
                         ser.write_op(w, wire::OP_INCR, &need_bin(&bin)?, &v)?;
                     } else if code == opc.append || code == opc.prepend {
                         let v = need_val(&val)?;
-                        if v.cast::<PyString>().is_err() && v.cast::<PyBytes>().is_err() && v.cast::<PyByteArray>().is_err() {
-                            return Err(param_err(py, format!("append/prepend value must be a str or bytes, not {}", type_name(&v))));
+                        if v.cast::<PyString>().is_err()
+                            && v.cast::<PyBytes>().is_err()
+                            && v.cast::<PyByteArray>().is_err()
+                        {
+                            return Err(param_err(
+                                py,
+                                format!(
+                                    "append/prepend value must be a str or bytes, not {}",
+                                    type_name(&v)
+                                ),
+                            ));
                         }
-                        let t = if code == opc.append { wire::OP_APPEND } else { wire::OP_PREPEND };
+                        let t = if code == opc.append {
+                            wire::OP_APPEND
+                        } else {
+                            wire::OP_PREPEND
+                        };
                         ser.write_op(w, t, &need_bin(&bin)?, &v)?;
                     } else if code == opc.touch {
                         if let Some(v) = val.as_ref().filter(|v| !v.is_none()) {
                             m.ttl = config::ttl_of(py, "touch \"val\"", v)?;
                         }
-                        w.op(wire::OP_TOUCH, wire::P_NULL, b"", &[]).map_err(|e| param_err(py, e.message()))?;
+                        w.op(wire::OP_TOUCH, wire::P_NULL, b"", &[])
+                            .map_err(|e| param_err(py, e.message()))?;
                     } else if code == opc.delete {
-                        w.op(wire::OP_DELETE_ALL, wire::P_NULL, b"", &[]).map_err(|e| param_err(py, e.message()))?;
+                        w.op(wire::OP_DELETE_ALL, wire::P_NULL, b"", &[])
+                            .map_err(|e| param_err(py, e.message()))?;
+                    } else if cdt::is_cdt(code) {
+                        cdt::write_cdt_op(&ser, w, code, &need_bin(&bin)?, d)?;
+                        // As the official client: map ops ask for one result per op.
+                        respond_all |= cdt::is_map_op(code);
                     } else {
                         return Err(param_err(py, format!("unsupported operation code {code}")));
                     }
@@ -485,6 +626,10 @@ impl Client {
                 let write = finish_operate_header(w, &p.base, &m);
                 if read_all {
                     w.or_info(wire::INFO1_READ | wire::INFO1_GET_ALL, 0, 0);
+                }
+                if respond_all {
+                    // One result per op, in op order (what list/map ops need).
+                    w.or_info(0, wire::INFO2_RESPOND_ALL_OPS, 0);
                 }
                 Ok(write)
             },
@@ -497,27 +642,47 @@ impl Client {
 impl Client {
     #[new]
     fn new(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Self> {
-        guard(py, || Ok(Client { settings: config::parse(py, config)?, core: RwLock::new(None) }))
+        guard(py, || {
+            Ok(Client {
+                settings: config::parse(py, config)?,
+                core: RwLock::new(None),
+            })
+        })
     }
 
     /// Connects to the cluster; returns the client.
     #[pyo3(signature = (username=None, password=None))]
-    fn connect<'py>(slf: Bound<'py, Self>, username: Option<&Bound<'py, PyAny>>, password: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, Self>> {
+    fn connect<'py>(
+        slf: Bound<'py, Self>,
+        username: Option<&Bound<'py, PyAny>>,
+        password: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, Self>> {
         let py = slf.py();
         guard(py, || {
             for (n, v) in [("username", username), ("password", password)] {
                 if let Some(v) = v.filter(|v| !v.is_none()) {
-                    v.cast::<PyString>().map_err(|_| param_err(py, format!("{n} must be a str")))?;
+                    v.cast::<PyString>()
+                        .map_err(|_| param_err(py, format!("{n} must be a str")))?;
                 }
             }
             let this = slf.get();
-            if this.core.read().map(|c| c.is_some()).unwrap_or(false) {
+            let pid = std::process::id();
+            if this
+                .core
+                .read()
+                .ok()
+                .and_then(|c| c.as_ref().map(|(p, _)| *p))
+                == Some(pid)
+            {
                 return Ok(slf.clone());
             }
+            this.forget_forked();
             let cfg = this.settings.cluster.clone();
-            let core = py.detach(|| CoreClient::connect(cfg)).map_err(|e| to_pyerr(py, &e))?;
+            let core = py
+                .detach(|| CoreClient::connect(cfg))
+                .map_err(|e| to_pyerr(py, &e))?;
             if let Ok(mut c) = this.core.write() {
-                *c = Some(Arc::new(core));
+                *c = Some((pid, Arc::new(core)));
             }
             Ok(slf.clone())
         })
@@ -526,8 +691,9 @@ impl Client {
     /// Closes every connection; the client can connect again.
     fn close(&self, py: Python<'_>) -> PyResult<()> {
         guard(py, || {
+            self.forget_forked();
             let core = self.core.write().ok().and_then(|mut c| c.take());
-            if let Some(c) = core {
+            if let Some((_, c)) = core {
                 py.detach(|| c.close());
             }
             Ok(())
@@ -536,7 +702,11 @@ impl Client {
 
     /// Whether `connect()` succeeded and the cluster has an active node.
     fn is_connected(&self) -> bool {
-        self.core.read().ok().and_then(|c| c.clone()).is_some_and(|c| !c.nodes().is_empty())
+        self.core
+            .read()
+            .ok()
+            .and_then(|c| c.clone())
+            .is_some_and(|(pid, c)| pid == std::process::id() && !c.nodes().is_empty())
     }
 
     /// Writes bins; returns 0.
@@ -554,7 +724,9 @@ impl Client {
             let k = parse_key(py, key)?;
             let p = self.policy(py, &self.settings.policies.write, policy)?;
             let m = write_meta(py, &p, meta)?;
-            let bins = bins.cast::<PyDict>().map_err(|_| param_err(py, format!("bins must be a dict, not {}", type_name(bins))))?;
+            let bins = bins.cast::<PyDict>().map_err(|_| {
+                param_err(py, format!("bins must be a dict, not {}", type_name(bins)))
+            })?;
             if bins.is_empty() {
                 return Err(param_err(py, "bins must not be empty"));
             }
@@ -587,7 +759,12 @@ impl Client {
 
     /// Reads a record: `(key, meta, bins)`; RecordNotFound when missing.
     #[pyo3(signature = (key, policy=None))]
-    fn get<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn get<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let k = parse_key(py, key)?;
             let p = self.policy(py, &self.settings.policies.read, policy)?;
@@ -607,7 +784,13 @@ impl Client {
 
     /// Reads the named bins of a record.
     #[pyo3(signature = (key, bins, policy=None))]
-    fn select<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, bins: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn select<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        bins: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let k = parse_key(py, key)?;
             let p = self.policy(py, &self.settings.policies.read, policy)?;
@@ -629,7 +812,13 @@ impl Client {
                 |w| {
                     begin_key_command(w, &k.key, &read_header(&p.base, 0), false);
                     for n in &names {
-                        w.op(wire::OP_READ, wire::P_NULL, bin_name(py, n)?.as_bytes(), &[]).map_err(|e| param_err(py, e.message()))?;
+                        w.op(
+                            wire::OP_READ,
+                            wire::P_NULL,
+                            bin_name(py, n)?.as_bytes(),
+                            &[],
+                        )
+                        .map_err(|e| param_err(py, e.message()))?;
                     }
                     Ok(false)
                 },
@@ -640,7 +829,12 @@ impl Client {
 
     /// `(key, meta)`, or `(key, None)` when the record does not exist.
     #[pyo3(signature = (key, policy=None))]
-    fn exists<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
+    fn exists<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let k = parse_key(py, key)?;
             let p = self.policy(py, &self.settings.policies.read, policy)?;
@@ -650,7 +844,12 @@ impl Client {
                 false,
                 &p,
                 |w| {
-                    begin_key_command(w, &k.key, &read_header(&p.base, wire::INFO1_GET_NO_BINS), false);
+                    begin_key_command(
+                        w,
+                        &k.key,
+                        &read_header(&p.base, wire::INFO1_GET_NO_BINS),
+                        false,
+                    );
                     Ok(false)
                 },
                 |r| {
@@ -669,7 +868,13 @@ impl Client {
 
     /// Removes a record; returns 0.
     #[pyo3(signature = (key, meta=None, policy=None))]
-    fn remove<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<i64> {
+    fn remove<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
         guard(py, || {
             let k = parse_key(py, key)?;
             let p = self.policy(py, &self.settings.policies.remove, policy)?;
@@ -680,7 +885,12 @@ impl Client {
                 true,
                 &p,
                 |w| {
-                    begin_key_command(w, &k.key, &write_header(&p.base, &m, wire::INFO2_DELETE), p.base.send_key);
+                    begin_key_command(
+                        w,
+                        &k.key,
+                        &write_header(&p.base, &m, wire::INFO2_DELETE),
+                        p.base.send_key,
+                    );
                     Ok(true)
                 },
                 |r| {
@@ -694,15 +904,30 @@ impl Client {
 
     /// Removes bins from a record; returns 0.
     #[pyo3(signature = (key, list, meta=None, policy=None))]
-    fn remove_bin<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, list: &Bound<'py, PyAny>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<i64> {
+    fn remove_bin<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        list: &Bound<'py, PyAny>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
         guard(py, || {
-            let names = list.cast::<PyList>().map_err(|_| param_err(py, "remove_bin: bins must be a list of bin names"))?;
+            let names = list
+                .cast::<PyList>()
+                .map_err(|_| param_err(py, "remove_bin: bins must be a list of bin names"))?;
             if names.is_empty() {
                 return Err(param_err(py, "remove_bin: bins must not be empty"));
             }
             self.simple_write(py, key, meta, policy, None, |w, _| {
                 for n in names.iter() {
-                    w.op(wire::OP_WRITE, wire::P_NULL, bin_name(py, &n)?.as_bytes(), &[]).map_err(|e| param_err(py, e.message()))?;
+                    w.op(
+                        wire::OP_WRITE,
+                        wire::P_NULL,
+                        bin_name(py, &n)?.as_bytes(),
+                        &[],
+                    )
+                    .map_err(|e| param_err(py, e.message()))?;
                 }
                 Ok(())
             })
@@ -711,74 +936,153 @@ impl Client {
 
     /// Resets the record's TTL to `val` and bumps its generation; returns 0.
     #[pyo3(signature = (key, val=None, meta=None, policy=None))]
-    fn touch<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, val: Option<&Bound<'py, PyAny>>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<i64> {
+    fn touch<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        val: Option<&Bound<'py, PyAny>>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
         guard(py, || {
             let ttl = match val.filter(|v| !v.is_none()) {
                 Some(v) => Some(config::ttl_of(py, "touch val", v)?),
                 None => None,
             };
             self.simple_write(py, key, meta, policy, ttl, |w, _| {
-                w.op(wire::OP_TOUCH, wire::P_NULL, b"", &[]).map_err(|e| param_err(py, e.message()))
+                w.op(wire::OP_TOUCH, wire::P_NULL, b"", &[])
+                    .map_err(|e| param_err(py, e.message()))
             })
         })
     }
 
     /// Appends a str or bytes to a bin; returns 0.
     #[pyo3(signature = (key, bin, val, meta=None, policy=None))]
-    fn append<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, bin: &Bound<'py, PyAny>, val: &Bound<'py, PyAny>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<i64> {
-        guard(py, || self.concat(py, wire::OP_APPEND, key, bin, val, meta, policy))
+    fn append<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        bin: &Bound<'py, PyAny>,
+        val: &Bound<'py, PyAny>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.concat(py, wire::OP_APPEND, key, bin, val, meta, policy)
+        })
     }
 
     /// Prepends a str or bytes to a bin; returns 0.
     #[pyo3(signature = (key, bin, val, meta=None, policy=None))]
-    fn prepend<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, bin: &Bound<'py, PyAny>, val: &Bound<'py, PyAny>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<i64> {
-        guard(py, || self.concat(py, wire::OP_PREPEND, key, bin, val, meta, policy))
+    fn prepend<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        bin: &Bound<'py, PyAny>,
+        val: &Bound<'py, PyAny>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.concat(py, wire::OP_PREPEND, key, bin, val, meta, policy)
+        })
     }
 
     /// Adds an int or float to a bin; returns 0.
     #[pyo3(signature = (key, bin, offset, meta=None, policy=None))]
-    fn increment<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, bin: &Bound<'py, PyAny>, offset: &Bound<'py, PyAny>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<i64> {
+    fn increment<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        bin: &Bound<'py, PyAny>,
+        offset: &Bound<'py, PyAny>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
         guard(py, || {
             let name = bin_name(py, bin)?;
-            let ok = (offset.cast::<PyInt>().is_ok() && offset.cast::<PyBool>().is_err()) || offset.cast::<pyo3::types::PyFloat>().is_ok();
+            let ok = (offset.cast::<PyInt>().is_ok() && offset.cast::<PyBool>().is_err())
+                || offset.cast::<pyo3::types::PyFloat>().is_ok();
             if !ok {
-                return Err(param_err(py, format!("increment offset must be an int or float, not {}", type_name(offset))));
+                return Err(param_err(
+                    py,
+                    format!(
+                        "increment offset must be an int or float, not {}",
+                        type_name(offset)
+                    ),
+                ));
             }
-            self.simple_write(py, key, meta, policy, None, |w, ser| ser.write_op(w, wire::OP_INCR, &name, offset))
+            self.simple_write(py, key, meta, policy, None, |w, ser| {
+                ser.write_op(w, wire::OP_INCR, &name, offset)
+            })
         })
     }
 
     /// Several operations on one record: `(key, meta, bins)`.
     #[pyo3(signature = (key, list, meta=None, policy=None))]
-    fn operate<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, list: &Bound<'py, PyAny>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || self.operate_impl(py, key, list, meta, policy, Shape::Dict))
+    fn operate<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        list: &Bound<'py, PyAny>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            self.operate_impl(py, key, list, meta, policy, Shape::Dict)
+        })
     }
 
     /// Like `operate`, results as a list of `(bin, value)` in op order.
     #[pyo3(signature = (key, list, meta=None, policy=None))]
-    fn operate_ordered<'py>(&self, py: Python<'py>, key: &Bound<'py, PyAny>, list: &Bound<'py, PyAny>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || self.operate_impl(py, key, list, meta, policy, Shape::Ordered))
+    fn operate_ordered<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        list: &Bound<'py, PyAny>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            self.operate_impl(py, key, list, meta, policy, Shape::Ordered)
+        })
     }
 
     /// The digest of a key, as a bytearray.
-    fn get_key_digest<'py>(&self, py: Python<'py>, ns: &Bound<'py, PyAny>, set: &Bound<'py, PyAny>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyByteArray>> {
+    fn get_key_digest<'py>(
+        &self,
+        py: Python<'py>,
+        ns: &Bound<'py, PyAny>,
+        set: &Bound<'py, PyAny>,
+        key: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyByteArray>> {
         calc_digest(py, ns, set, key)
     }
 
     /// Seed-era info: `{node_name: (None, response)}` for every node (or the given hosts).
     #[pyo3(signature = (command, hosts=None, policy=None))]
-    fn info<'py>(&self, py: Python<'py>, command: &str, hosts: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyDict>> {
+    fn info<'py>(
+        &self,
+        py: Python<'py>,
+        command: &str,
+        hosts: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let p = self.policy(py, &self.settings.policies.info, policy)?;
             let core = self.core(py)?;
             let wanted: Option<Vec<(String, u16)>> = match hosts.filter(|h| !h.is_none()) {
-                Some(h) => Some(h.extract().map_err(|_| param_err(py, "hosts must be a list of (address, port) tuples"))?),
+                Some(h) => Some(h.extract().map_err(|_| {
+                    param_err(py, "hosts must be a list of (address, port) tuples")
+                })?),
                 None => None,
             };
             let out = PyDict::new(py);
             for n in core.nodes().iter() {
                 if let Some(w) = &wanted {
-                    if !w.iter().any(|(h, port)| *port == n.port() && (h == n.host() || n.address().ip().to_string() == *h)) {
+                    if !w.iter().any(|(h, port)| {
+                        *port == n.port() && (h == n.host() || n.address().ip().to_string() == *h)
+                    }) {
                         continue;
                     }
                 }
@@ -791,50 +1095,86 @@ impl Client {
 
     /// 19.x `info_all`: `{node_name: (None, response)}`.
     #[pyo3(signature = (command, policy=None))]
-    fn info_all<'py>(&self, py: Python<'py>, command: &str, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyDict>> {
+    fn info_all<'py>(
+        &self,
+        py: Python<'py>,
+        command: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         self.info(py, command, None, policy)
     }
 
     /// Info on the node at `host` `(address, port)`; returns the response text.
     #[pyo3(signature = (command, host, policy=None))]
-    fn info_node<'py>(&self, py: Python<'py>, command: &str, host: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<String> {
+    fn info_node<'py>(
+        &self,
+        py: Python<'py>,
+        command: &str,
+        host: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<String> {
         guard(py, || {
             let p = self.policy(py, &self.settings.policies.info, policy)?;
-            let (h, port): (String, u16) = host.extract().map_err(|_| param_err(py, "host must be an (address, port) tuple"))?;
+            let (h, port): (String, u16) = host
+                .extract()
+                .map_err(|_| param_err(py, "host must be an (address, port) tuple"))?;
             let core = self.core(py)?;
             let nodes = core.nodes();
             let node = nodes
                 .iter()
                 .find(|n| n.port() == port && (n.host() == h || n.address().ip().to_string() == h))
-                .ok_or_else(|| to_pyerr(py, &Error::InvalidNode(format!("no node at {h}:{port}"))))?;
+                .ok_or_else(|| {
+                    to_pyerr(py, &Error::InvalidNode(format!("no node at {h}:{port}")))
+                })?;
             self.info_on(py, node, command, &p)
         })
     }
 
     /// 19.x `info_single_node`: info on the node named `host` (a node name).
     #[pyo3(signature = (command, host, policy=None))]
-    fn info_single_node<'py>(&self, py: Python<'py>, command: &str, host: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<String> {
+    fn info_single_node<'py>(
+        &self,
+        py: Python<'py>,
+        command: &str,
+        host: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<String> {
         guard(py, || {
             if host.cast::<PyTuple>().is_ok() {
                 return self.info_node(py, command, host, policy);
             }
             let p = self.policy(py, &self.settings.policies.info, policy)?;
-            let name: String = host.extract().map_err(|_| param_err(py, "host must be a node name"))?;
+            let name: String = host
+                .extract()
+                .map_err(|_| param_err(py, "host must be a node name"))?;
             let core = self.core(py)?;
-            let node = core.cluster().node_by_name(&name).map_err(|e| to_pyerr(py, &e))?;
+            let node = core
+                .cluster()
+                .node_by_name(&name)
+                .map_err(|e| to_pyerr(py, &e))?;
             self.info_on(py, &node, command, &p)
         })
     }
 
     /// Info on any one node.
     #[pyo3(signature = (command, policy=None))]
-    fn info_random_node<'py>(&self, py: Python<'py>, command: &str, policy: Option<&Bound<'py, PyAny>>) -> PyResult<String> {
+    fn info_random_node<'py>(
+        &self,
+        py: Python<'py>,
+        command: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<String> {
         guard(py, || {
             let p = self.policy(py, &self.settings.policies.info, policy)?;
             let core = self.core(py)?;
             let nodes = core.nodes();
-            let i = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos() as usize).unwrap_or(0);
-            let node = nodes.get(i % nodes.len().max(1)).ok_or_else(|| to_pyerr(py, &Error::Cluster("no node available".into())))?;
+            let i = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos() as usize)
+                .unwrap_or(0);
+            let node = nodes
+                .get(i % nodes.len().max(1))
+                .ok_or_else(|| to_pyerr(py, &Error::Cluster("no node available".into())))?;
             self.info_on(py, node, command, &p)
         })
     }
@@ -842,7 +1182,11 @@ impl Client {
     /// `[(address, port), ...]` of the active nodes.
     fn get_nodes(&self, py: Python<'_>) -> PyResult<Vec<(String, u16)>> {
         let core = self.core(py)?;
-        Ok(core.nodes().iter().map(|n| (n.host().to_string(), n.port())).collect())
+        Ok(core
+            .nodes()
+            .iter()
+            .map(|n| (n.host().to_string(), n.port()))
+            .collect())
     }
 
     /// `[{"address", "port", "node_name"}, ...]` of the active nodes.
@@ -871,19 +1215,179 @@ impl Client {
 
     /// Seed-era batch read: `[(key, meta, bins), ...]` with `(key, None, None)` for misses.
     #[pyo3(signature = (keys, policy=None))]
-    fn get_many<'py>(&self, py: Python<'py>, keys: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyList>> {
+    fn get_many<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
         guard(py, || self.many(py, keys, policy, None))
     }
 
     /// Seed-era batch select.
     #[pyo3(signature = (keys, bins, policy=None))]
-    fn select_many<'py>(&self, py: Python<'py>, keys: &Bound<'py, PyAny>, bins: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyList>> {
+    fn select_many<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        bins: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
         guard(py, || self.many(py, keys, policy, Some(bins)))
+    }
+
+    /// 19.x `batch_read`: a `BatchRecords` with one `BatchRecord` per key.
+    #[pyo3(signature = (keys, bins=None, policy=None))]
+    fn batch_read<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        bins: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let (records_cls, record_cls) = batch_classes(py)?;
+            let out = PyList::empty(py);
+            for k in key_list(py, keys)? {
+                let br = record_cls.call1((&k,))?;
+                let res = match bins.filter(|b| !b.is_none()) {
+                    None => self.get(py, &k, policy),
+                    Some(b) => self.select(py, &k, b, policy),
+                };
+                set_batch_result(py, &br, res)?;
+                out.append(br)?;
+            }
+            records_cls.call1((out,))
+        })
+    }
+
+    /// 19.x `batch_operate`: the same operations on every key.
+    #[pyo3(signature = (keys, ops, policy_batch=None, policy_batch_write=None, ttl=None))]
+    fn batch_operate<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        ops: &Bound<'py, PyAny>,
+        policy_batch: Option<&Bound<'py, PyAny>>,
+        policy_batch_write: Option<&Bound<'py, PyAny>>,
+        ttl: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let _ = policy_batch;
+            let (records_cls, record_cls) = batch_classes(py)?;
+            let meta = match ttl.filter(|t| !t.is_none()) {
+                Some(t) => {
+                    let d = PyDict::new(py);
+                    d.set_item("ttl", t)?;
+                    Some(d.into_any())
+                }
+                None => None,
+            };
+            let out = PyList::empty(py);
+            for k in key_list(py, keys)? {
+                let br = record_cls.call1((&k,))?;
+                let res =
+                    self.operate_impl(py, &k, ops, meta.as_ref(), policy_batch_write, Shape::Dict);
+                set_batch_result(py, &br, res)?;
+                out.append(br)?;
+            }
+            records_cls.call1((out,))
+        })
+    }
+
+    /// 19.x `batch_remove`: removes every key.
+    #[pyo3(signature = (keys, policy_batch=None, policy_batch_remove=None))]
+    fn batch_remove<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        policy_batch: Option<&Bound<'py, PyAny>>,
+        policy_batch_remove: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let _ = policy_batch;
+            let (records_cls, record_cls) = batch_classes(py)?;
+            let out = PyList::empty(py);
+            for k in key_list(py, keys)? {
+                let br = record_cls.call1((&k,))?;
+                let res = self
+                    .remove(py, &k, None, policy_batch_remove)
+                    .map(|_| py.None().into_bound(py));
+                set_batch_result(py, &br, res)?;
+                out.append(br)?;
+            }
+            records_cls.call1((out,))
+        })
+    }
+
+    /// 19.x `batch_write`: runs each `Read`/`Write`/`Remove` record; fills in its
+    /// `result` and `record` and returns the same `BatchRecords`.
+    #[pyo3(signature = (batch_records, policy_batch=None))]
+    fn batch_write<'py>(
+        &self,
+        py: Python<'py>,
+        batch_records: &Bound<'py, PyAny>,
+        policy_batch: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let _ = policy_batch;
+            let items = batch_records.getattr("batch_records").map_err(|_| {
+                param_err(
+                    py,
+                    "batch_records must be an aerospike_helpers.batch.records.BatchRecords",
+                )
+            })?;
+            for br in key_list(py, &items)? {
+                let kind: i64 = br.getattr("_type")?.extract()?;
+                let key = br.getattr("key")?;
+                let policy = br.getattr("policy").ok().filter(|p| !p.is_none());
+                let res = match kind {
+                    0 => {
+                        let all = br.getattr("read_all_bins")?.is_truthy()?;
+                        let ops = br.getattr("ops")?;
+                        if all || ops.is_none() {
+                            self.get(py, &key, policy.as_ref())
+                        } else {
+                            self.operate_impl(py, &key, &ops, None, policy.as_ref(), Shape::Dict)
+                        }
+                    }
+                    1 => {
+                        let meta = br.getattr("meta")?;
+                        let meta = (!meta.is_none()).then_some(meta);
+                        let ops = br.getattr("ops")?;
+                        self.operate_impl(
+                            py,
+                            &key,
+                            &ops,
+                            meta.as_ref(),
+                            policy.as_ref(),
+                            Shape::Dict,
+                        )
+                    }
+                    3 => self
+                        .remove(py, &key, None, policy.as_ref())
+                        .map(|_| py.None().into_bound(py)),
+                    _ => Err(crate::errors::make_exception(
+                        py,
+                        16,
+                        "batch UDF apply is not supported yet",
+                        false,
+                    )),
+                };
+                set_batch_result(py, &br, res)?;
+            }
+            Ok(batch_records.clone())
+        })
     }
 
     /// Seed-era batch exists: `[(key, meta or None), ...]`.
     #[pyo3(signature = (keys, policy=None))]
-    fn exists_many<'py>(&self, py: Python<'py>, keys: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyList>> {
+    fn exists_many<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
         guard(py, || {
             let l = PyList::empty(py);
             for k in key_list(py, keys)? {
@@ -892,6 +1396,50 @@ impl Client {
             Ok(l)
         })
     }
+}
+
+fn batch_classes(py: Python<'_>) -> PyResult<(Bound<'_, PyAny>, Bound<'_, PyAny>)> {
+    let m = py.import("aerospike_helpers.batch.records")?;
+    Ok((m.getattr("BatchRecords")?, m.getattr("BatchRecord")?))
+}
+
+/// Stores a command's outcome in a `BatchRecord`: `record` on success, else `result`,
+/// `message` and `in_doubt` of the error. Non-Aerospike errors propagate.
+fn set_batch_result<'py>(
+    py: Python<'py>,
+    br: &Bound<'py, PyAny>,
+    res: PyResult<Bound<'py, PyAny>>,
+) -> PyResult<()> {
+    match res {
+        Ok(rec) => {
+            br.setattr("result", 0)?;
+            br.setattr(
+                "record",
+                if rec.is_none() {
+                    py.None().into_bound(py)
+                } else {
+                    rec
+                },
+            )?;
+        }
+        Err(e) => {
+            let v = e.value(py);
+            let code = v.getattr("code").ok().and_then(|c| c.extract::<i64>().ok());
+            let Some(code) = code else { return Err(e) };
+            if code == -2 {
+                return Err(e);
+            }
+            br.setattr("result", code)?;
+            br.setattr("record", py.None())?;
+            if let Ok(m) = v.getattr("msg") {
+                br.setattr("message", m)?;
+            }
+            if let Ok(d) = v.getattr("in_doubt") {
+                br.setattr("in_doubt", d.is_truthy()?)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn key_list<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
@@ -906,15 +1454,38 @@ fn key_list<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> PyResult<Vec<Boun
 
 impl Client {
     #[allow(clippy::too_many_arguments)]
-    fn concat<'py>(&self, py: Python<'py>, op: u8, key: &Bound<'py, PyAny>, bin: &Bound<'py, PyAny>, val: &Bound<'py, PyAny>, meta: Option<&Bound<'py, PyAny>>, policy: Option<&Bound<'py, PyAny>>) -> PyResult<i64> {
+    fn concat<'py>(
+        &self,
+        py: Python<'py>,
+        op: u8,
+        key: &Bound<'py, PyAny>,
+        bin: &Bound<'py, PyAny>,
+        val: &Bound<'py, PyAny>,
+        meta: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
         let name = bin_name(py, bin)?;
-        if val.cast::<PyString>().is_err() && val.cast::<PyBytes>().is_err() && val.cast::<PyByteArray>().is_err() {
-            return Err(param_err(py, format!("value must be a str or bytes, not {}", type_name(val))));
+        if val.cast::<PyString>().is_err()
+            && val.cast::<PyBytes>().is_err()
+            && val.cast::<PyByteArray>().is_err()
+        {
+            return Err(param_err(
+                py,
+                format!("value must be a str or bytes, not {}", type_name(val)),
+            ));
         }
-        self.simple_write(py, key, meta, policy, None, |w, ser| ser.write_op(w, op, &name, val))
+        self.simple_write(py, key, meta, policy, None, |w, ser| {
+            ser.write_op(w, op, &name, val)
+        })
     }
 
-    fn many<'py>(&self, py: Python<'py>, keys: &Bound<'py, PyAny>, policy: Option<&Bound<'py, PyAny>>, bins: Option<&Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyList>> {
+    fn many<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+        bins: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let l = PyList::empty(py);
         for k in key_list(py, keys)? {
             let r = match bins {
@@ -923,9 +1494,22 @@ impl Client {
             };
             match r {
                 Ok(rec) => l.append(rec)?,
-                Err(e) if e.value(py).getattr("code").and_then(|c| c.extract::<i64>()).ok() == Some(2) => {
+                Err(e)
+                    if e.value(py)
+                        .getattr("code")
+                        .and_then(|c| c.extract::<i64>())
+                        .ok()
+                        == Some(2) =>
+                {
                     let pk = parse_key(py, &k)?;
-                    l.append(PyTuple::new(py, [pk.to_tuple(py)?.into_any(), py.None().into_bound(py), py.None().into_bound(py)])?)?;
+                    l.append(PyTuple::new(
+                        py,
+                        [
+                            pk.to_tuple(py)?.into_any(),
+                            py.None().into_bound(py),
+                            py.None().into_bound(py),
+                        ],
+                    )?)?;
                 }
                 Err(e) => return Err(e),
             }
@@ -936,7 +1520,12 @@ impl Client {
 
 /// `aerospike.calc_digest(ns, set, key)`: the RIPEMD-160 digest as a bytearray.
 #[pyfunction]
-pub fn calc_digest<'py>(py: Python<'py>, ns: &Bound<'py, PyAny>, set: &Bound<'py, PyAny>, key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyByteArray>> {
+pub fn calc_digest<'py>(
+    py: Python<'py>,
+    ns: &Bound<'py, PyAny>,
+    set: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyByteArray>> {
     let t = PyTuple::new(py, [ns.clone(), set.clone(), key.clone()])?;
     let k = parse_key(py, t.as_any())?;
     Ok(PyByteArray::new(py, &k.key.digest))
@@ -952,6 +1541,7 @@ pub fn get_partition_id(py: Python<'_>, digest: &Bound<'_, PyAny>) -> PyResult<u
     } else {
         return Err(param_err(py, "digest must be bytes or bytearray"));
     };
-    let d = <[u8; 20]>::try_from(bytes.as_slice()).map_err(|_| param_err(py, "digest must be 20 bytes"))?;
+    let d = <[u8; 20]>::try_from(bytes.as_slice())
+        .map_err(|_| param_err(py, "digest must be 20 bytes"))?;
     Ok(aeropy_core::key::partition_id(&d))
 }

@@ -10,7 +10,7 @@ use crate::errors::param_err;
 use crate::serialization::{BOOL_AS_BOOL, SERIALIZER_PYTHON};
 
 /// A command policy with the write metadata defaults it carries.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CmdPolicy {
     pub base: Policy,
     pub exists: RecordExists,
@@ -19,6 +19,18 @@ pub struct CmdPolicy {
     pub ttl: Option<u32>,
     /// Whether values are deserialized on read (19.x `deserialize`).
     pub deserialize: bool,
+}
+
+impl Default for CmdPolicy {
+    fn default() -> Self {
+        CmdPolicy {
+            base: Policy::default(),
+            exists: RecordExists::default(),
+            gen: GenerationPolicy::default(),
+            ttl: None,
+            deserialize: true,
+        }
+    }
 }
 
 /// Default policies per command group.
@@ -57,9 +69,13 @@ fn is_int(v: &Bound<'_, PyAny>) -> bool {
 /// An int value for `name`, else ParamError naming it.
 pub fn int_of(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<i64> {
     if !is_int(v) {
-        return Err(param_err(py, format!("{name} must be an int, not {}", type_name(v))));
+        return Err(param_err(
+            py,
+            format!("{name} must be an int, not {}", type_name(v)),
+        ));
     }
-    v.extract::<i64>().map_err(|_| param_err(py, format!("{name} is out of range")))
+    v.extract::<i64>()
+        .map_err(|_| param_err(py, format!("{name} is out of range")))
 }
 
 fn u32_of(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<u32> {
@@ -74,7 +90,10 @@ fn bool_of(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<bool> {
     if is_int(v) {
         return Ok(int_of(py, name, v)? != 0);
     }
-    Err(param_err(py, format!("{name} must be a bool, not {}", type_name(v))))
+    Err(param_err(
+        py,
+        format!("{name} must be a bool, not {}", type_name(v)),
+    ))
 }
 
 fn str_of(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -84,14 +103,21 @@ fn str_of(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<String> 
         .map(|c| c.into_owned())
 }
 
-fn dict_of<'a, 'py>(py: Python<'py>, name: &str, v: &'a Bound<'py, PyAny>) -> PyResult<&'a Bound<'py, PyDict>> {
+fn dict_of<'a, 'py>(
+    py: Python<'py>,
+    name: &str,
+    v: &'a Bound<'py, PyAny>,
+) -> PyResult<&'a Bound<'py, PyDict>> {
     v.cast::<PyDict>()
         .map_err(|_| param_err(py, format!("{name} must be a dict, not {}", type_name(v))))
 }
 
 /// The type name of a value, for messages.
 pub fn type_name(v: &Bound<'_, PyAny>) -> String {
-    v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into())
+    v.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
 }
 
 fn ms(v: u32) -> Duration {
@@ -100,7 +126,12 @@ fn ms(v: u32) -> Duration {
 
 /// Applies a policy dict over `p`. Keys unknown to us are accepted and ignored, as the
 /// official client does; known keys are type-checked.
-pub fn apply_policy(py: Python<'_>, p: &mut CmdPolicy, what: &str, d: &Bound<'_, PyAny>) -> PyResult<()> {
+pub fn apply_policy(
+    py: Python<'_>,
+    p: &mut CmdPolicy,
+    what: &str,
+    d: &Bound<'_, PyAny>,
+) -> PyResult<()> {
     if d.is_none() {
         return Ok(());
     }
@@ -200,7 +231,13 @@ fn parse_hosts(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, u1
     } else if let Ok(t) = v.cast::<PyTuple>() {
         t.iter().collect()
     } else {
-        return Err(param_err(py, format!("hosts must be a list of (address, port) tuples, not {}", type_name(v))));
+        return Err(param_err(
+            py,
+            format!(
+                "hosts must be a list of (address, port) tuples, not {}",
+                type_name(v)
+            ),
+        ));
     };
     if items.is_empty() {
         return Err(param_err(py, "hosts must not be empty"));
@@ -209,31 +246,55 @@ fn parse_hosts(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, u1
     for h in items {
         if let Ok(t) = h.cast::<PyTuple>() {
             if t.len() < 2 || t.len() > 3 {
-                return Err(param_err(py, "hosts: each host is (address, port[, tls_name])"));
+                return Err(param_err(
+                    py,
+                    "hosts: each host is (address, port[, tls_name])",
+                ));
             }
             let addr = str_of(py, "hosts address", &t.get_item(0)?)?;
             let port = int_of(py, "hosts port", &t.get_item(1)?)?;
-            let port = u16::try_from(port).map_err(|_| param_err(py, format!("hosts port out of range: {port}")))?;
+            let port = u16::try_from(port)
+                .map_err(|_| param_err(py, format!("hosts port out of range: {port}")))?;
             out.push((addr, port));
         } else if let Ok(s) = h.cast::<PyString>() {
             let s = s.to_cow()?;
             match s.rsplit_once(':') {
                 Some((a, p)) if !a.contains(':') => {
-                    let port = p.parse().map_err(|_| param_err(py, format!("hosts: bad port in {s:?}")))?;
+                    let port = p
+                        .parse()
+                        .map_err(|_| param_err(py, format!("hosts: bad port in {s:?}")))?;
                     out.push((a.to_string(), port));
                 }
                 _ => out.push((s.to_string(), 3000)),
             }
         } else {
-            return Err(param_err(py, format!("hosts: each host is an (address, port) tuple, not {}", type_name(&h))));
+            return Err(param_err(
+                py,
+                format!(
+                    "hosts: each host is an (address, port) tuple, not {}",
+                    type_name(&h)
+                ),
+            ));
         }
     }
     Ok(out)
 }
 
-const TOP_POLICY_SCALARS: &[&str] =
-    &["timeout", "key", "exists", "gen", "retry", "consistency_level", "replica", "commit_level",
-      "total_timeout", "socket_timeout", "max_retries", "sleep_between_retries", "durable_delete"];
+const TOP_POLICY_SCALARS: &[&str] = &[
+    "timeout",
+    "key",
+    "exists",
+    "gen",
+    "retry",
+    "consistency_level",
+    "replica",
+    "commit_level",
+    "total_timeout",
+    "socket_timeout",
+    "max_retries",
+    "sleep_between_retries",
+    "durable_delete",
+];
 
 /// Parses the config dict of `aerospike.client`.
 pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
@@ -280,9 +341,17 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
             }
             "serialization" => {
                 if !v.is_none() {
-                    let t = v.cast::<PyTuple>().map_err(|_| param_err(py, "serialization must be a (serializer, deserializer) tuple"))?;
+                    let t = v.cast::<PyTuple>().map_err(|_| {
+                        param_err(
+                            py,
+                            "serialization must be a (serializer, deserializer) tuple",
+                        )
+                    })?;
                     if t.len() != 2 || !t.iter().all(|f| f.is_none() || f.is_callable()) {
-                        return Err(param_err(py, "serialization must be a (serializer, deserializer) tuple of callables"));
+                        return Err(param_err(
+                            py,
+                            "serialization must be a (serializer, deserializer) tuple of callables",
+                        ));
                     }
                     s.pair = Some(v.clone().unbind());
                 }
@@ -290,9 +359,18 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
             "policies" => {
                 let pd = dict_of(py, n, &v)?;
                 // Seed-era top-level values first: defaults for every command.
-                for p in [&mut policies.read, &mut policies.write, &mut policies.apply, &mut policies.operate,
-                          &mut policies.remove, &mut policies.query, &mut policies.scan, &mut policies.batch,
-                          &mut policies.info, &mut policies.admin] {
+                for p in [
+                    &mut policies.read,
+                    &mut policies.write,
+                    &mut policies.apply,
+                    &mut policies.operate,
+                    &mut policies.remove,
+                    &mut policies.query,
+                    &mut policies.scan,
+                    &mut policies.batch,
+                    &mut policies.info,
+                    &mut policies.admin,
+                ] {
                     for (pk, pv) in pd.iter() {
                         let pk: String = pk.extract()?;
                         if TOP_POLICY_SCALARS.contains(&pk.as_str()) {
@@ -313,12 +391,18 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                         "remove" => &mut policies.remove,
                         "query" => &mut policies.query,
                         "scan" => &mut policies.scan,
-                        "batch" | "batch_write" | "batch_apply" | "batch_remove" | "batch_parent_write" => &mut policies.batch,
+                        "batch" | "batch_write" | "batch_apply" | "batch_remove"
+                        | "batch_parent_write" => &mut policies.batch,
                         "info" => &mut policies.info,
                         "admin" => &mut policies.admin,
                         "auth_mode" | "login_timeout_ms" | "txn_verify" | "txn_roll" => continue,
                         x if TOP_POLICY_SCALARS.contains(&x) => continue,
-                        _ => return Err(param_err(py, format!("unknown config key policies[{pk:?}]"))),
+                        _ => {
+                            return Err(param_err(
+                                py,
+                                format!("unknown config key policies[{pk:?}]"),
+                            ))
+                        }
                     };
                     apply_policy(py, target, &name, &pv)?;
                 }
@@ -339,10 +423,22 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                     s.shm_key = Some(0xA500_0000);
                 }
             }
-            "thread_pool_size" | "max_threads" | "min_conns_per_node" | "rack_id" | "connect_timeout"
-            | "login_timeout_ms" | "max_socket_idle" | "max_error_rate" | "error_rate_window"
-            | "compression_threshold" | "async_max_conns_per_node" | "async_min_conns_per_node"
-            | "max_conns_per_node" | "tend_interval" | "send_bool_as" | "serialization_default" => {
+            "thread_pool_size"
+            | "max_threads"
+            | "min_conns_per_node"
+            | "rack_id"
+            | "connect_timeout"
+            | "login_timeout_ms"
+            | "max_socket_idle"
+            | "max_error_rate"
+            | "error_rate_window"
+            | "compression_threshold"
+            | "async_max_conns_per_node"
+            | "async_min_conns_per_node"
+            | "max_conns_per_node"
+            | "tend_interval"
+            | "send_bool_as"
+            | "serialization_default" => {
                 let i = int_of(py, n, &v)?;
                 if i < 0 {
                     return Err(param_err(py, format!("{n} must not be negative")));
@@ -352,7 +448,9 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                         cluster.max_conns_per_node = usize::try_from(i).unwrap_or(usize::MAX).max(1)
                     }
                     "tend_interval" => cluster.tend_interval = Duration::from_millis(i as u64),
-                    "connect_timeout" if i > 0 => cluster.conn_timeout = Duration::from_millis(i as u64),
+                    "connect_timeout" if i > 0 => {
+                        cluster.conn_timeout = Duration::from_millis(i as u64)
+                    }
                     "send_bool_as" => {
                         if !(0..=2).contains(&i) {
                             return Err(param_err(py, "send_bool_as must be aerospike.AS_BOOL, aerospike.INTEGER or aerospike.PY_BYTES"));
@@ -361,34 +459,53 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                     }
                     "serialization_default" => {
                         if !(0..=3).contains(&i) {
-                            return Err(param_err(py, "serialization_default must be an aerospike.SERIALIZER_* constant"));
+                            return Err(param_err(
+                                py,
+                                "serialization_default must be an aerospike.SERIALIZER_* constant",
+                            ));
                         }
                         s.serializer_default = i;
                     }
                     _ => {}
                 }
             }
-            "batch_direct" | "rack_aware" | "use_services_alternate" | "strict_types"
-            | "fail_if_not_connected" | "force_single_node" | "use_shared_connection" => {
+            "batch_direct"
+            | "rack_aware"
+            | "use_services_alternate"
+            | "strict_types"
+            | "fail_if_not_connected"
+            | "force_single_node"
+            | "use_shared_connection" => {
                 if let Err(e) = v.cast::<PyBool>() {
                     let _ = e;
-                    return Err(param_err(py, format!("{n} must be a bool, not {}", type_name(&v))));
+                    return Err(param_err(
+                        py,
+                        format!("{n} must be a bool, not {}", type_name(&v)),
+                    ));
                 }
             }
             "user" => s.user = (!v.is_none()).then(|| str_of(py, n, &v)).transpose()?,
             "password" => s.password = (!v.is_none()).then(|| str_of(py, n, &v)).transpose()?,
-            "cluster_name" => cluster.cluster_name = (!v.is_none()).then(|| str_of(py, n, &v)).transpose()?,
+            "cluster_name" => {
+                cluster.cluster_name = (!v.is_none()).then(|| str_of(py, n, &v)).transpose()?
+            }
             "app_id" => {
                 str_of(py, n, &v)?;
             }
             "tls" => {
                 let td = dict_of(py, n, &v)?;
-                if td.get_item("enable")?.map(|e| e.is_truthy()).transpose()?.unwrap_or(false) {
+                if td
+                    .get_item("enable")?
+                    .map(|e| e.is_truthy())
+                    .transpose()?
+                    .unwrap_or(false)
+                {
                     return Err(param_err(py, "tls is not supported yet by this client"));
                 }
             }
             "rack_ids" => {
-                v.cast::<PyList>().map_err(|_| param_err(py, "rack_ids must be a list of ints"))?;
+                v.cast::<PyList>()
+                    .map_err(|_| param_err(py, "rack_ids must be a list of ints"))?;
             }
             "config_provider" | "metrics" | "validate_keys" => {}
             _ => return Err(param_err(py, format!("unknown config key {key:?}"))),

@@ -24,7 +24,10 @@ pub fn make_exception(py: Python<'_>, code: i32, msg: &str, in_doubt: bool) -> P
         .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
             Ok(py.import("aerospike.exception")?.getattr("make")?.unbind())
         })
-        .and_then(|make| make.bind(py).call1((code, msg, py.None(), py.None(), in_doubt)));
+        .and_then(|make| {
+            make.bind(py)
+                .call1((code, msg, py.None(), py.None(), in_doubt))
+        });
     match made {
         Ok(exc) => PyErr::from_value(exc),
         Err(e) => e,
@@ -62,19 +65,26 @@ pub fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> 
                 .map(|s| s.to_string())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown".into());
-            Err(client_err(py, format!("internal error (Rust panic): {what}")))
+            Err(client_err(
+                py,
+                format!("internal error (Rust panic): {what}"),
+            ))
         }
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
     #[test]
     fn codes_reach_python_classes() {
         // The class choice lives in exception.py; here: code and in_doubt are passed on.
-        let e = Error::Timeout { msg: "t".into(), in_doubt: true };
+        let e = Error::Timeout {
+            msg: "t".into(),
+            in_doubt: true,
+        };
         assert_eq!((e.code(), e.in_doubt()), (9, true));
         assert_eq!(Error::Param("x".into()).code(), -2);
     }

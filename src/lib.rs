@@ -1,8 +1,10 @@
 //! The `aerospike._aerospike` extension module: wiring only.
 
+mod cdt;
 mod client;
 mod config;
 mod errors;
+mod logging;
 mod serialization;
 mod server;
 
@@ -20,6 +22,7 @@ mod _aerospike {
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        crate::logging::install();
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }
 }

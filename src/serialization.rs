@@ -59,7 +59,9 @@ impl<'py> Ser<'_, 'py> {
     }
 
     fn pickle(&self, v: &Bound<'py, PyAny>) -> PyResult<Vec<u8>> {
-        let out = ser_module(self.py)?.getattr(intern!(self.py, "pickle_dumps"))?.call1((v,))?;
+        let out = ser_module(self.py)?
+            .getattr(intern!(self.py, "pickle_dumps"))?
+            .call1((v,))?;
         bytes_of(&out).ok_or_else(|| client_err(self.py, "pickle_dumps did not return bytes"))
     }
 
@@ -67,9 +69,12 @@ impl<'py> Ser<'_, 'py> {
     /// `aerospike.serialization.serialize`).
     fn serialize_other(&self, v: &Bound<'py, PyAny>) -> PyResult<(u8, Vec<u8>)> {
         let py = self.py;
-        let out = ser_module(py)?
-            .getattr(intern!(py, "serialize"))?
-            .call1((v, self.serializer, self.pair_obj(), self.default))?;
+        let out = ser_module(py)?.getattr(intern!(py, "serialize"))?.call1((
+            v,
+            self.serializer,
+            self.pair_obj(),
+            self.default,
+        ))?;
         let (payload, ptype): (Bound<'py, PyAny>, u8) = out.extract()?;
         let b = bytes_of(&payload)
             .ok_or_else(|| client_err(py, "the serializer did not return bytes"))?;
@@ -214,8 +219,12 @@ impl<'py> Ser<'_, 'py> {
     }
 }
 
-fn str_bytes<'a>(py: Python<'_>, s: &'a Bound<'_, PyString>) -> PyResult<std::borrow::Cow<'a, str>> {
-    s.to_cow().map_err(|_| param_err(py, "string is not valid UTF-8 (lone surrogates?)"))
+fn str_bytes<'a>(
+    py: Python<'_>,
+    s: &'a Bound<'_, PyString>,
+) -> PyResult<std::borrow::Cow<'a, str>> {
+    s.to_cow()
+        .map_err(|_| param_err(py, "string is not valid UTF-8 (lone surrogates?)"))
 }
 
 fn bytes_of(v: &Bound<'_, PyAny>) -> Option<Vec<u8>> {
@@ -229,22 +238,36 @@ fn bytes_of(v: &Bound<'_, PyAny>) -> Option<Vec<u8>> {
 pub struct De<'a, 'py> {
     pub py: Python<'py>,
     pub pair: Option<&'a Bound<'py, PyAny>>,
-    /// Whether a user deserializer applies to BLOB bins (asked once per reply).
-    pub user_blobs: bool,
+    /// Whether a user deserializer applies to BLOB bins: asked at the first BLOB of a
+    /// reply, then remembered for the rest of it.
+    user_blobs: std::cell::Cell<Option<bool>>,
 }
 
 impl<'a, 'py> De<'a, 'py> {
     /// Reads the deserializer state for one reply.
     pub fn new(py: Python<'py>, pair: Option<&'a Bound<'py, PyAny>>) -> PyResult<Self> {
-        let p = match pair {
+        Ok(De {
+            py,
+            pair,
+            user_blobs: std::cell::Cell::new(None),
+        })
+    }
+
+    fn user_blobs(&self) -> PyResult<bool> {
+        if let Some(b) = self.user_blobs.get() {
+            return Ok(b);
+        }
+        let py = self.py;
+        let p = match self.pair {
             Some(p) => p.clone(),
             None => py.None().into_bound(py),
         };
-        let user_blobs = !ser_module(py)?
+        let b = !ser_module(py)?
             .getattr(intern!(py, "deserializer_for"))?
             .call1((p,))?
             .is_none();
-        Ok(De { py, pair, user_blobs })
+        self.user_blobs.set(Some(b));
+        Ok(b)
     }
 
     fn unpickle(&self, data: &[u8]) -> PyResult<Bound<'py, PyAny>> {
@@ -267,13 +290,15 @@ impl<'a, 'py> De<'a, 'py> {
         let py = self.py;
         Ok(match particle {
             wire::P_NULL => py.None().into_bound(py),
-            wire::P_INTEGER => i64::from_be_bytes(eight(py, data)?).into_pyobject(py)?.into_any(),
-            wire::P_FLOAT => {
-                f64::from_bits(u64::from_be_bytes(eight(py, data)?)).into_pyobject(py)?.into_any()
-            }
+            wire::P_INTEGER => i64::from_be_bytes(eight(py, data)?)
+                .into_pyobject(py)?
+                .into_any(),
+            wire::P_FLOAT => f64::from_bits(u64::from_be_bytes(eight(py, data)?))
+                .into_pyobject(py)?
+                .into_any(),
             wire::P_STRING => PyString::new(py, &String::from_utf8_lossy(data)).into_any(),
             wire::P_BLOB => {
-                if self.user_blobs {
+                if self.user_blobs()? {
                     let pair = match self.pair {
                         Some(p) => p.clone(),
                         None => py.None().into_bound(py),
@@ -286,7 +311,9 @@ impl<'a, 'py> De<'a, 'py> {
                 }
             }
             wire::P_PYTHON => self.unpickle(data)?,
-            wire::P_BOOL => PyBool::new(py, data.first().is_some_and(|&b| b != 0)).to_owned().into_any(),
+            wire::P_BOOL => PyBool::new(py, data.first().is_some_and(|&b| b != 0))
+                .to_owned()
+                .into_any(),
             wire::P_HLL => PyBytes::new(py, data).into_any(),
             wire::P_GEOJSON => {
                 let text = aeropy_core::value::geojson_text(data)
@@ -306,8 +333,9 @@ impl<'a, 'py> De<'a, 'py> {
         if depth > MAX_DEPTH {
             return Err(client_err(py, "msgpack nested too deeply"));
         }
-        let bad = |e: aeropy_core::Error| client_err(py, format!("bad list/map data: {}", e.message()));
-        Ok(match u.next().map_err(bad)? {
+        let bad =
+            |e: aeropy_core::Error| client_err(py, format!("bad list/map data: {}", e.message()));
+        Ok(match u.read_item().map_err(bad)? {
             Item::Nil => py.None().into_bound(py),
             Item::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
             Item::Int(i) => i.into_pyobject(py)?.into_any(),
@@ -358,10 +386,15 @@ impl<'a, 'py> De<'a, 'py> {
 }
 
 fn peek_ext(u: &Unpacker<'_>) -> bool {
-    u.peek_byte().is_some_and(|b| matches!(b, 0xc7..=0xc9 | 0xd4..=0xd8))
+    u.peek_byte()
+        .is_some_and(|b| matches!(b, 0xc7..=0xc9 | 0xd4..=0xd8))
 }
 
 fn eight(py: Python<'_>, data: &[u8]) -> PyResult<[u8; 8]> {
-    <[u8; 8]>::try_from(data)
-        .map_err(|_| client_err(py, format!("8-byte number expected, got {} bytes", data.len())))
+    <[u8; 8]>::try_from(data).map_err(|_| {
+        client_err(
+            py,
+            format!("8-byte number expected, got {} bytes", data.len()),
+        )
+    })
 }

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable, Iterator
-
-import pytest
+from collections.abc import Iterator
+from typing import Any, Callable
 
 import aerospike
+import pytest
 from aerospike.testing import Server
 
 _set_counter = itertools.count()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import aerospike
+import pytest
 from aerospike import exception as ex
 
 BAD_KEYS = [
@@ -114,7 +113,7 @@ def test_bad_policies(client: Any, make_key: Any, policy: Any, words: str) -> No
         (lambda c, k: c.touch(k, "x"), "touch"),
         (lambda c, k: c.operate(k, "x"), "list of dicts"),
         (lambda c, k: c.operate(k, []), "must not be empty"),
-        (lambda c, k: c.operate(k, [{"bin": "a"}]), "no \"op\""),
+        (lambda c, k: c.operate(k, [{"bin": "a"}]), 'no "op"'),
         (lambda c, k: c.operate(k, [{"op": 12345, "bin": "a"}]), "unsupported operation"),
         (lambda c, k: c.operate(k, [{"op": aerospike.OPERATOR_WRITE, "bin": "a"}]), "val"),
         (lambda c, k: c.operate(k, ["x"]), "dict"),

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import aerospike
+import pytest
 from aerospike import exception as ex
 
 GOOD = [

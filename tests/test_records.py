@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 import aerospike
+import pytest
 from aerospike import exception as ex
 from aerospike_helpers.operations import operations as ops
 
@@ -280,3 +279,99 @@ def test_batch_seed_methods(client: Any, make_key: Any) -> None:
     assert [r[2] for r in recs] == [{"a": 0, "b": 0}, None, {"a": 2, "b": 2}]
     assert [r[1] is None for r in client.exists_many(keys)] == [False, True, False]
     assert [r[2] for r in client.select_many(keys, ["a"])] == [{"a": 0}, None, {"a": 2}]
+
+
+def _operate_or_skip(client: Any, key: Any, ops_list: list[Any], ordered: bool = False) -> Any:
+    try:
+        if ordered:
+            return client.operate_ordered(key, ops_list)
+        return client.operate(key, ops_list)
+    except ex.UnsupportedFeature:
+        pytest.skip("the embedded server does not run list/map operations yet")
+
+
+def test_list_operations(client: Any, make_key: Any) -> None:
+    from aerospike_helpers.operations import list_operations as lo
+
+    key = make_key("lists")
+    client.put(key, {"l": [3, 1, 2]})
+    _, _, results = _operate_or_skip(
+        client,
+        key,
+        [
+            lo.list_append("l", 4),
+            lo.list_get_range("l", 0, 2),
+            lo.list_size("l"),
+            lo.list_get_by_rank("l", 0, aerospike.LIST_RETURN_VALUE),
+        ],
+        ordered=True,
+    )
+    assert results == [("l", 4), ("l", [3, 1]), ("l", 4), ("l", 1)]
+    _, _, bins = client.operate(key, [lo.list_sort("l"), ops.read("l")])
+    assert bins == {"l": [1, 2, 3, 4]}
+
+
+def test_map_operations(client: Any, make_key: Any) -> None:
+    from aerospike_helpers import cdt_ctx
+    from aerospike_helpers.operations import map_operations as mo
+
+    key = make_key("maps")
+    client.put(key, {"m": {"a": 1}})
+    _, _, results = _operate_or_skip(
+        client,
+        key,
+        [
+            mo.map_put("m", "b", 2),
+            mo.map_increment("m", "a", 10),
+            mo.map_get_by_key("m", "a", aerospike.MAP_RETURN_VALUE),
+            mo.map_size("m"),
+        ],
+        ordered=True,
+    )
+    assert results == [("m", 2), ("m", 11), ("m", 11), ("m", 2)]
+    client.put(key, {"n": {"x": {"y": 1}}})
+    _, _, bins = client.operate(
+        key,
+        [
+            mo.map_put("n", "z", 2, ctx=[cdt_ctx.cdt_ctx_map_key("x")]),
+            ops.read("n"),
+        ],
+    )
+    assert bins["n"] == {"x": {"y": 1, "z": 2}}
+
+
+def test_batch_19x_methods(client: Any, make_key: Any) -> None:
+    from aerospike_helpers.batch import records as br
+
+    keys = [make_key(i) for i in range(3)]
+    client.put(keys[0], {"a": 0, "b": 0})
+    client.put(keys[2], {"a": 2, "b": 2})
+    res = client.batch_read(keys)
+    assert [r.result for r in res.batch_records] == [0, 2, 0]
+    assert res.batch_records[0].record[2] == {"a": 0, "b": 0}
+    assert res.batch_records[1].record is None
+    assert [r.record[2] for r in client.batch_read(keys, ["a"]).batch_records if r.record] == [
+        {"a": 0},
+        {"a": 2},
+    ]
+    res = client.batch_operate(keys, [ops.increment("a", 1), ops.read("a")])
+    assert [r.record[2]["a"] for r in res.batch_records] == [1, 1, 3]
+    batch = br.BatchRecords(
+        [
+            br.Write(keys[0], [ops.write("c", "x")]),
+            br.Read(keys[0], None, read_all_bins=True),
+            br.Remove(keys[1]),
+        ]
+    )
+    done = client.batch_write(batch)
+    assert done is batch
+    assert [r.result for r in batch.batch_records] == [0, 0, 0]
+    assert batch.batch_records[1].record[2] == {"a": 1, "b": 0, "c": "x"}
+    res = client.batch_remove(keys)
+    assert [r.result for r in res.batch_records] == [0, 2, 0]
+
+
+def test_ttl_client_default_uses_policy(client: Any, make_key: Any) -> None:
+    key = make_key("tcd")
+    client.put(key, {"a": 1}, meta={"ttl": aerospike.TTL_CLIENT_DEFAULT}, policy={"ttl": 500})
+    assert 490 <= client.get(key)[1]["ttl"] <= 500

@@ -7,12 +7,11 @@ import socket
 import struct
 from typing import Any
 
+import aerospike
 import pytest
+from aerospike import exception as ex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import aerospike
-from aerospike import exception as ex
 
 
 class Point:
@@ -160,9 +159,7 @@ def _raw_put(host: tuple[str, int], ns: str, set_name: str, digest: bytes, ptype
 
 
 @pytest.mark.parametrize("ptype", [7, 8, 10, 11, 12])
-def test_language_blobs_read_back_raw(
-    client: Any, server: Any, make_key: Any, ptype: int
-) -> None:
+def test_language_blobs_read_back_raw(client: Any, server: Any, make_key: Any, ptype: int) -> None:
     key = make_key(f"lang{ptype}")
     digest = bytes(aerospike.calc_digest(*key))
     _raw_put(server.hosts[0], key[0], key[1], digest, ptype)
@@ -194,13 +191,14 @@ scalars = (
 keys = st.integers(min_value=-(2**63), max_value=2**63 - 1) | st.text(max_size=20)
 values = st.recursive(
     scalars,
-    lambda children: st.lists(children, max_size=5)
-    | st.dictionaries(keys, children, max_size=5),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(keys, children, max_size=5),
     max_leaves=20,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=st.lists(values, max_size=4) | st.dictionaries(keys, values, max_size=4))
 def test_property_round_trip(client: Any, make_key: Any, value: Any) -> None:
     key = make_key("prop")

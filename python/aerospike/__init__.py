@@ -15,7 +15,7 @@ from typing import Any
 
 from . import exception, predicates, serialization
 from ._aerospike import Client, __version__, calc_digest, get_partition_id
-from ._constants import *  # noqa: F403 - the module's constants are its API
+from ._constants import *
 from ._logging import set_log_handler, set_log_level
 from .geojson import GeoJSON, geodata, geojson
 from .serialization import set_deserializer, set_serializer, unset_serializers
@@ -30,7 +30,7 @@ def client(config: dict[str, Any]) -> Client:
     return Client(config)
 
 
-__all__ = [  # noqa: F405 - extended with the constants below
+__all__ = [
     "Client",
     "GeoJSON",
     "__version__",

@@ -112,7 +112,7 @@ def emit(level: int, func: str, path: str, line: int, msg: str) -> None:
         path,
         line,
         msg,
-        None,
+        (),
         None,
         func=func,
     )

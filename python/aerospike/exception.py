@@ -139,7 +139,7 @@ class ClientError(AerospikeError):
 class ServerError(AerospikeError):
     """An error returned by the cluster."""
 
-    code = 1
+    code: int | None = 1
 
 
 class TimeoutError(AerospikeError):  # name fixed by the official client
@@ -370,7 +370,7 @@ class ClusterChangeError(ClusterError):
 class RecordError(ServerError):
     """Record-level error; may carry ``key`` and ``bin``."""
 
-    code = None
+    code: int | None = None
     key: tuple | None = None
     bin: str | None = None
 
@@ -501,7 +501,7 @@ class LuaFileNotFound(UDFError):
 class AdminError(ServerError):
     """Security / user administration error."""
 
-    code = None
+    code: int | None = None
 
 
 class SecurityNotSupported(AdminError):

@@ -233,7 +233,8 @@ def _enc(value: Any) -> Any:
         if isinstance(v, Geo):
             return {"$geo": str(v)}
         if isinstance(v, Tagged):
-            return {v.tag: _enc(v.payload) if v.tag in ("$call", "$key") else v.payload}
+            nested = v.tag in ("$call", "$key", "$compiled")
+            return {v.tag: _enc(v.payload) if nested else v.payload}
         raise TypeError(f"cannot send {v!r}")
 
     return codec.encode(value, obj_hook)
@@ -245,6 +246,9 @@ def K(pk: Any, ns: str = "test", set: str | None = None) -> Tagged:
     if set is not None:
         payload["set"] = set
     return Tagged("$key", payload)
+
+
+NO_SET = "\x00none"  # K(pk, set=NO_SET): a key with no set (None), as drivers/runner.py reads it
 
 
 def SET(suffix: str = "") -> Tagged:
@@ -265,6 +269,11 @@ def C(name: str) -> Tagged:
 def H(dotted: str, *args: Any, **kwargs: Any) -> Tagged:
     """A call to an aerospike/aerospike_helpers function, made on the driver's side."""
     return Tagged("$call", [dotted, list(args), kwargs])
+
+
+def EXP(dotted: str, *args: Any, **kwargs: Any) -> Tagged:
+    """aerospike_helpers.expressions.<dotted>(...).compile(), built by the driver."""
+    return Tagged("$compiled", [f"aerospike_helpers.expressions.{dotted}", list(args), kwargs])
 
 
 def OP(name: str, *args: Any, **kwargs: Any) -> Tagged:
@@ -294,8 +303,12 @@ class Step:
         return repr(k)
 
 
-def call(method: str, *args: Any, **kwargs: Any) -> Step:
-    return Step({"call": method, "args": list(args), "kwargs": kwargs})
+def call(method: str, *args: Any, then: list | None = None, **kwargs: Any) -> Step:
+    """client.<method>(*args, **kwargs), then methods chained on the result."""
+    step: dict[str, Any] = {"call": method, "args": list(args), "kwargs": kwargs}
+    if then:
+        step["then"] = [[m, list(a)] for m, a in then]
+    return Step(step)
 
 
 def fn(dotted: str, *args: Any, **kwargs: Any) -> Step:
@@ -502,7 +515,10 @@ class Satisfies(Expect):
     def verify(self, out: Outcome) -> str | None:
         if not out.ok:
             return f"expected success, {out}"
-        return self.pred(out.value)
+        try:
+            return self.pred(out.value)
+        except (LookupError, TypeError, AttributeError) as exc:
+            return f"unexpected shape ({exc!r}): {out.value!r}"[:800]
 
 
 Case = list  # list[tuple[Step, Expect]]

@@ -13,12 +13,15 @@ import pytest
 from conformance_harness import (
     OK,
     OP,
+    ZEROS,
+    C,
     Case,
     H,
     K,
     Raises,
     Record,
     Satisfies,
+    between,
     call,
     check_case,
     get,
@@ -31,15 +34,19 @@ BR = "aerospike_helpers.batch.records"
 
 
 def rows(
-    expected: list[tuple[int, dict | None]], overall: int = 0, gen: list[int] | None = None
+    expected: list[tuple[int, dict | None]],
+    overall: int | None = 0,
+    gen: list[int] | None = None,
+    ttl: Any = None,
 ) -> Satisfies:
-    """A BatchRecords whose rows have these (result, bins) in key order; bins None = no record."""
+    """A BatchRecords whose rows have these (result, bins) in key order; bins None = no record
+    check. ``overall`` None: any batch result; ``ttl``: a Check on each record's meta ttl."""
 
     def pred(v: Any) -> str | None:
         if not isinstance(v, dict) or v.get("__type__") != "BatchRecords":
             return f"expected BatchRecords, got {v!r}"
         problems = []
-        if v.get("result") != overall:
+        if overall is not None and v.get("result") != overall:
             problems.append(f"batch result {v.get('result')} != {overall}")
         recs = v.get("batch_records") or []
         if len(recs) != len(expected):
@@ -57,6 +64,8 @@ def rows(
                 problems.append(f"row {i}: bins {record[2]!r} != {bins!r}")
             if gen is not None and record[1].get("gen") != gen[i]:
                 problems.append(f"row {i}: gen {record[1].get('gen')} != {gen[i]}")
+            if ttl is not None and not ttl.pred(record[1].get("ttl")):
+                problems.append(f"row {i}: ttl {record[1].get('ttl')} not {ttl!r}")
         return "; ".join(problems) or None
 
     return Satisfies(pred)
@@ -101,6 +110,27 @@ CASES: dict[str, Case] = {
         (
             call("batch_read", keys(*[f"bm{i}" for i in range(40)])),
             rows([(0, {"i": i}) for i in range(40)]),
+        ),
+    ],
+    # About 2.4 MB of reply: more than one 1 MiB proto frame on the way back.
+    "batch_read-large-reply": [
+        *[(put(K(f"bl{i}"), {"i": i, "pad": ZEROS(20_000)}), OK) for i in range(120)],
+        (
+            call("batch_read", keys(*[f"bl{i}" for i in range(120)]), ["i"]),
+            rows([(0, {"i": i}) for i in range(120)]),
+        ),
+        (
+            call("batch_read", keys(*[f"bl{i}" for i in range(120)])),
+            Satisfies(
+                lambda v: (
+                    None
+                    if all(
+                        r["result"] == 0 and len(r["record"][2]["pad"]) == 20_000
+                        for r in v["batch_records"]
+                    )
+                    else f"rows {v!r}"[:500]
+                )
+            ),
         ),
     ],
     "batch_read-two-namespaces": [
@@ -154,6 +184,67 @@ CASES: dict[str, Case] = {
         (get(K("bw2")), Record({"a": 20}, gen=1)),
         (get(K("bw3")), Record({"a": 3}, gen=1)),
         (get(K("bw4")), NOT_FOUND),
+    ],
+    # bins=[]: metadata only, like exists().
+    "batch_read-metadata-only": [
+        (put(K("bmo"), {"a": 1}), OK),
+        (put(K("bmo"), {"a": 2}), OK),
+        (
+            call("batch_read", keys("bmo", "bmo-missing"), []),
+            Satisfies(
+                lambda v: (
+                    None
+                    if [r["result"] for r in v["batch_records"]] == [0, 2]
+                    and v["batch_records"][0]["record"][1]["gen"] == 2
+                    and len(v["batch_records"][0]["record"]) == 2  # (key, meta), no bins
+                    else f"rows {v!r}"[:600]
+                )
+            ),
+        ),
+    ],
+    "batch_operate-with-ttl": [
+        (put(K("bot"), {"a": 1}), OK),
+        (
+            call("batch_operate", keys("bot"), [OP("increment", "a", 1), OP("read", "a")], ttl=500),
+            rows([(0, {"a": 2})], ttl=between(495, 500)),
+        ),
+        (get(K("bot")), Record({"a": 2}, gen=2, ttl=between(495, 500))),
+    ],
+    # Per-row write policies: create-only on an existing key fails that row only (5).
+    "batch_write-row-policy": [
+        (put(K("bwp1"), {"a": 1}), OK),
+        (
+            call(
+                "batch_write",
+                br(
+                    "BatchRecords",
+                    [
+                        br(
+                            "Write",
+                            K("bwp1"),
+                            [OP("write", "a", 9)],
+                            policy={"exists": C("POLICY_EXISTS_CREATE")},
+                        ),
+                        br(
+                            "Write",
+                            K("bwp2"),
+                            [OP("write", "a", 9)],
+                            policy={"exists": C("POLICY_EXISTS_CREATE")},
+                        ),
+                        br(
+                            "Write",
+                            K("bwp3"),
+                            [OP("write", "a", 9)],
+                            policy={"exists": C("POLICY_EXISTS_UPDATE")},
+                        ),
+                    ],
+                ),
+            ),
+            rows([(5, None), (0, None), (2, None)], overall=None),
+        ),
+        (get(K("bwp1")), Record({"a": 1}, gen=1)),
+        (get(K("bwp2")), Record({"a": 9}, gen=1)),
+        (get(K("bwp3")), NOT_FOUND),
     ],
     "batch_remove": [
         (put(K("br1"), {"a": 1}), OK),

@@ -1,6 +1,11 @@
 """EMBEDDED-ONLY checks: things a real server does not have, so never run against
 AEROSPIKE_HOSTS.
 
+Refusals: features the embedded server does not implement yet must fail clearly (result
+16, UNSUPPORTED_FEATURE, which the official client raises as UnsupportedFeature), never
+succeed wrongly. A real server would run them, hence here. When a feature lands, its row
+here fails: move it to a shared test with real-server expectations.
+
 Routing: the official client must send each key to the node that masters its partition.
 The embedded nodes share one store (any node could answer), so correct routing only shows
 in per-node counters: ``aerospike.testing.Server.node_stats(i)`` when the server runs
@@ -13,7 +18,21 @@ import os
 from typing import Any
 
 import pytest
-from conformance_harness import OK, K, call, check_case, get, info, outcomes_for, put
+from conformance_harness import (
+    EXP,
+    OK,
+    SET,
+    H,
+    K,
+    Raises,
+    Record,
+    call,
+    check_case,
+    get,
+    info,
+    outcomes_for,
+    put,
+)
 
 pytestmark = pytest.mark.skipif(
     bool(os.environ.get("AEROSPIKE_HOSTS")), reason="embedded-only checks (AEROSPIKE_HOSTS set)"
@@ -24,6 +43,69 @@ CASES = {
     "traffic": [(put(K(f"route-{i}"), {"i": i}), OK) for i in range(N_KEYS)]
     + [(get(K(f"route-{i}")), OK) for i in range(N_KEYS)]
     + [(call("get_node_names"), OK)],
+}
+
+UNSUPPORTED = Raises("UnsupportedFeature", 16)
+REFUSALS = {
+    "filter-expression": [
+        (put(K("fx"), {"a": 1, "l": [1]}), OK),
+        # A real server answers FilteredOut (27) here; ignoring the filter would be wrong.
+        (
+            get(
+                K("fx"),
+                policy={
+                    "expressions": EXP("Eq", H("aerospike_helpers.expressions.IntBin", "a"), 2)
+                },
+            ),
+            UNSUPPORTED,
+        ),
+    ],
+    "cdt-list-op": [
+        (put(K("cdt"), {"l": [1]}), OK),
+        (
+            call(
+                "operate",
+                K("cdt"),
+                [H("aerospike_helpers.operations.list_operations.list_append", "l", 2)],
+            ),
+            UNSUPPORTED,
+        ),
+        (get(K("cdt")), Record({"l": [1]}, gen=1)),
+    ],
+    "scan-with-filter-expression": [
+        (
+            call(
+                "scan",
+                "test",
+                SET(),
+                then=[
+                    (
+                        "results",
+                        [
+                            {
+                                "expressions": EXP(
+                                    "Eq", H("aerospike_helpers.expressions.IntBin", "a"), 1
+                                )
+                            }
+                        ],
+                    )
+                ],
+            ),
+            UNSUPPORTED,
+        )
+    ],
+    "query": [
+        (
+            call(
+                "query",
+                "test",
+                SET(),
+                then=[("where", [H("aerospike.predicates.equals", "a", 1)]), ("results", [])],
+            ),
+            UNSUPPORTED,
+        ),
+    ],
+    "record-udf": [(call("apply", K("fx"), "nomodule", "nofunction", []), UNSUPPORTED)],
 }
 
 
@@ -65,7 +147,7 @@ def test_every_node_served_requests(traffic: Any) -> None:
     before, after, _ = traffic
     served = []
     for b, a in zip(before, after):
-        keys = [k for k in a if any(w in k for w in ("request", "served", "transactions"))]
+        keys = ["requests"] if "requests" in a else [k for k in a if "served" in k]
         served.append(sum(a[k] - b.get(k, 0) for k in keys))
     assert all(n > 0 for n in served), f"requests per node: {served} ({after})"
 
@@ -77,3 +159,13 @@ def test_no_misrouted_requests(traffic: Any) -> None:
         pytest.skip(f"no misrouting counter among {sorted(after[0])}")
     moved = [sum(a[k] - b.get(k, 0) for k in keys) for b, a in zip(before, after)]
     assert moved == [0] * len(moved), f"misrouted per node: {moved}"
+
+
+@pytest.fixture(scope="module")
+def refusals(driver: Any, cluster_hosts: Any) -> Any:
+    return driver(cluster_hosts, REFUSALS, "refusals")
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+def test_unsupported_feature_refused(refusals: Any, case: str) -> None:
+    check_case(case, REFUSALS[case], outcomes_for(refusals, case))

@@ -78,6 +78,20 @@ CASES: dict[str, Case] = {
         (get(K("xo")), Record({"a": 1, "b": 2}, gen=2)),
         (call("operate", K("xo2"), [OP("write", "b", 2)], policy=ex("UPDATE")), NOT_FOUND),
     ],
+    # Real servers refuse bin deletes and modify ops under a record-level replace (4).
+    "replace-with-bin-delete-refused": [
+        (put(K("xrd"), {"a": 1, "b": 2}), OK),
+        (put(K("xrd"), {"a": 5, "b": None}, policy=ex("REPLACE")), Raises("InvalidRequest", 4)),
+        (
+            put(K("xrd"), {"a": 5, "b": None}, policy=ex("CREATE_OR_REPLACE")),
+            Raises("InvalidRequest", 4),
+        ),
+        (
+            call("operate", K("xrd"), [OP("increment", "a", 1)], policy=ex("REPLACE")),
+            Raises("InvalidRequest", 4),
+        ),
+        (get(K("xrd")), Record({"a": 1, "b": 2}, gen=1)),
+    ],
     # -- generation --------------------------------------------------------------------
     "gen-eq": [
         (put(K("ge"), {"a": 1}), OK),
@@ -138,6 +152,17 @@ CASES: dict[str, Case] = {
         (get(K("tk")), Record({"a": 2}, gen=2, ttl=between(990, 1000))),
         (put(K("tk"), {"a": 3}, meta={"ttl": -2}), OK),
         (get(K("tk")), Record({"a": 3}, gen=3, ttl=between(990, 1000))),
+    ],
+    "ttl-dont-update-on-create": [
+        (put(K("tkc"), {"a": 1}, meta={"ttl": C("TTL_DONT_UPDATE")}), OK),
+        (get(K("tkc")), Record({"a": 1}, gen=1, ttl=NEVER)),  # namespace default applies
+    ],
+    # Over ten years (MAX_ALLOWED_TTL = 315360000 s) is a parameter error on real servers.
+    "ttl-too-large": [
+        (put(K("tl"), {"a": 1}, meta={"ttl": 315_360_001}), Raises("InvalidRequest", 4)),
+        (get(K("tl")), NOT_FOUND),
+        (put(K("tl"), {"a": 1}, meta={"ttl": 315_360_000}), OK),
+        (get(K("tl")), Record({"a": 1}, ttl=between(315_359_990, 315_360_000))),
     ],
     "ttl-namespace-default": [
         (put(K("td"), {"a": 1}, meta={"ttl": 1000}), OK),

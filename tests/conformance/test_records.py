@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from conformance_harness import (
     ABSENT,
+    NO_SET,
     OK,
     OP,
     C,
@@ -56,7 +57,18 @@ def op_cases() -> dict[str, Case]:
         "bytes-key": [
             (put(k(b"\x00bk\xff"), {"v": 2}), OK),
             (get(k(b"\x00bk\xff")), Record({"v": 2}, gen=1)),
-            (get(k(bytearray(b"\x00bk\xff"))), Record({"v": 2}, gen=1)),
+            # 19.3.0 hashes bytearray keys as blobs but bytes keys otherwise: two records.
+            (get(k(bytearray(b"\x00bk\xff"))), NOT_FOUND),
+            (put(k(bytearray(b"\x00bk\xff")), {"v": 3}), OK),
+            (get(k(bytearray(b"\x00bk\xff"))), Record({"v": 3}, gen=1)),
+            (get(k(b"\x00bk\xff")), Record({"v": 2}, gen=1)),
+        ],
+        "key-without-set": [
+            (put(k("nos", set=NO_SET), {"v": 1}), Ok(0)),
+            (get(k("nos", set=NO_SET)), Record({"v": 1}, gen=1)),
+            (get(k("nos")), NOT_FOUND),  # the set is part of the digest
+            (call("remove", k("nos", set=NO_SET)), Ok(0)),
+            (get(k("nos", set=NO_SET)), NOT_FOUND),
         ],
         "select": [
             (put(k("sel"), {"a": 1, "b": "two", "c": [3], "d": {"e": 4}}), OK),
@@ -148,6 +160,10 @@ def op_cases() -> dict[str, Case]:
             (get(k("rb")), Record({"b": 2}, gen=2)),
             (call("remove_bin", k("rb"), ["b"]), Ok(0)),
             (get(k("rb")), NOT_FOUND),  # a record left with no bins is deleted
+        ],
+        "remove_bin-missing-record": [
+            (call("remove_bin", k("rbm"), ["a"]), NOT_FOUND),
+            (get(k("rbm")), NOT_FOUND),
         ],
         "put-none-removes-bin": [
             (put(k("pn"), {"a": 1, "b": 2}), OK),

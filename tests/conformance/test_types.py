@@ -123,9 +123,16 @@ def type_cases() -> dict[str, Case]:
                 (put(K("none"), {"b": None}), Ok(0)),
                 (get(K("none")), NOT_FOUND),
             ],
+            # Real servers: a write that leaves a record that did not exist with no bins is
+            # refused with 2 (write.c: "didn't exist"), and nothing is created.
             "none-bin-on-missing-record": [
-                (put(K("none-new"), {"a": None}), OK),
+                (put(K("none-new"), {"a": None}), NOT_FOUND),
                 (get(K("none-new")), NOT_FOUND),
+            ],
+            # A write with no bin ops at all is a parameter error (4) on a real server.
+            "put-no-bins": [
+                (put(K("no-bins"), {}), Raises("InvalidRequest", 4)),
+                (get(K("no-bins")), NOT_FOUND),
             ],
             "int-over-64-bits": [
                 (put(K("big"), {"v": 2**63}), Raises("ParamError", -2)),

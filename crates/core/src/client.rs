@@ -39,7 +39,11 @@ pub struct Route<'a> {
 
 impl<'a> From<(&'a Key, bool)> for Route<'a> {
     fn from((k, write): (&'a Key, bool)) -> Self {
-        Route { namespace: &k.namespace, digest: &k.digest, write }
+        Route {
+            namespace: &k.namespace,
+            digest: &k.digest,
+            write,
+        }
     }
 }
 
@@ -55,7 +59,11 @@ pub fn read_header(policy: &Policy, info1: u8) -> Header {
     if policy.read_mode_all {
         info1 |= wire::INFO1_READ_MODE_AP_ALL;
     }
-    Header { info1, timeout_ms: timeout_ms(policy), ..Header::default() }
+    Header {
+        info1,
+        timeout_ms: timeout_ms(policy),
+        ..Header::default()
+    }
 }
 
 /// Header for a write with `meta`.
@@ -135,7 +143,9 @@ pub fn reply_code(body: &[u8]) -> Result<u8> {
 impl Client {
     /// Connects to the cluster (seeds, peers, first partition map).
     pub fn connect(cfg: ClusterConfig) -> Result<Client> {
-        Ok(Client { cluster: Cluster::connect(cfg)? })
+        Ok(Client {
+            cluster: Cluster::connect(cfg)?,
+        })
     }
 
     /// The cluster view.
@@ -150,7 +160,13 @@ impl Client {
 
     /// Sends a finished request to the node that owns `route`, with retries; the reply
     /// body lands in `out`. Runs on the calling thread.
-    pub fn run(&self, route: Route<'_>, policy: &Policy, request: &[u8], out: &mut Vec<u8>) -> Result<()> {
+    pub fn run(
+        &self,
+        route: Route<'_>,
+        policy: &Policy,
+        request: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<()> {
         let start = Instant::now();
         let total = (!policy.total_timeout.is_zero()).then(|| start + policy.total_timeout);
         let pid = crate::key::partition_id(route.digest);
@@ -171,7 +187,10 @@ impl Client {
                 Err(e) => e,
             };
             let err = match err {
-                Error::Timeout { msg, .. } => Error::Timeout { msg, in_doubt: route.write },
+                Error::Timeout { msg, .. } => Error::Timeout {
+                    msg,
+                    in_doubt: route.write,
+                },
                 e => e,
             };
             let total_left = total.is_none_or(|d| Instant::now() < d);
@@ -179,6 +198,7 @@ impl Client {
                 return Err(err);
             }
             attempt += 1;
+            crate::log!(crate::log::Level::Debug, "retry {attempt} after: {err}");
             if !policy.sleep_between_retries.is_zero() {
                 std::thread::sleep(policy.sleep_between_retries);
             }
@@ -186,7 +206,13 @@ impl Client {
     }
 
     /// Writes bins.
-    pub fn put(&self, key: &Key, bins: &dyn BinEncoder, meta: &WriteMeta, policy: &Policy) -> Result<()> {
+    pub fn put(
+        &self,
+        key: &Key,
+        bins: &dyn BinEncoder,
+        meta: &WriteMeta,
+        policy: &Policy,
+    ) -> Result<()> {
         let mut w = MsgWriter::default();
         begin_key_command(&mut w, key, &write_header(policy, meta, 0), policy.send_key);
         bins.encode_bins(&mut w)?;
@@ -208,7 +234,12 @@ impl Client {
     ) -> Result<bool> {
         let mut w = MsgWriter::default();
         match bins {
-            None => begin_key_command(&mut w, key, &read_header(policy, wire::INFO1_GET_ALL), false),
+            None => begin_key_command(
+                &mut w,
+                key,
+                &read_header(policy, wire::INFO1_GET_ALL),
+                false,
+            ),
             Some(names) => {
                 begin_key_command(&mut w, key, &read_header(policy, 0), false);
                 for n in names {
@@ -242,7 +273,12 @@ impl Client {
     /// Removes a record; `Ok(false)` when it did not exist.
     pub fn remove(&self, key: &Key, meta: &WriteMeta, policy: &Policy) -> Result<bool> {
         let mut w = MsgWriter::default();
-        begin_key_command(&mut w, key, &write_header(policy, meta, wire::INFO2_DELETE), policy.send_key);
+        begin_key_command(
+            &mut w,
+            key,
+            &write_header(policy, meta, wire::INFO2_DELETE),
+            policy.send_key,
+        );
         let mut out = Vec::new();
         self.run((key, true).into(), policy, w.finish()?, &mut out)?;
         match reply_code(&out)? {
@@ -253,7 +289,12 @@ impl Client {
     }
 
     /// Info commands on one node.
-    pub fn info_node(&self, node: &Node, cmds: &[&str], timeout: Duration) -> Result<Vec<(String, String)>> {
+    pub fn info_node(
+        &self,
+        node: &Node,
+        cmds: &[&str],
+        timeout: Duration,
+    ) -> Result<Vec<(String, String)>> {
         node.info(cmds, timeout)
     }
 

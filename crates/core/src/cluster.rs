@@ -7,10 +7,11 @@ use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use base64::Engine;
+use aeropy_protocol::partitions::PartitionBitmap;
 
 use crate::error::{Error, Result};
 use crate::key::PARTITIONS;
+use crate::log::Level;
 use crate::node::{info_at, Node};
 use crate::policy::Replica;
 
@@ -74,7 +75,10 @@ fn resolve(host: &str, port: u16) -> Result<SocketAddr> {
 }
 
 fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Parses `host:port`, `[v6]:port` or `host` (default port).
@@ -82,7 +86,9 @@ fn parse_host(s: &str, default_port: u16) -> Option<(String, u16)> {
     let s = s.trim();
     if let Some(rest) = s.strip_prefix('[') {
         let (h, after) = rest.split_once(']')?;
-        let port = after.strip_prefix(':').map_or(Some(default_port), |p| p.parse().ok())?;
+        let port = after
+            .strip_prefix(':')
+            .map_or(Some(default_port), |p| p.parse().ok())?;
         return Some((h.to_string(), port));
     }
     match s.rsplit_once(':') {
@@ -102,7 +108,10 @@ pub(crate) fn parse_peers(v: &str) -> Vec<(String, String, u16)> {
     };
     let default_port: u16 = port.trim().parse().unwrap_or(3000);
     let rest = rest.trim();
-    let inner = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')).unwrap_or("");
+    let inner = rest
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or("");
     // Each peer is `[id,tls,[addr,addr]]`; split at depth 1.
     let mut depth = 0;
     let mut start = None;
@@ -138,27 +147,14 @@ pub(crate) fn parse_peers(v: &str) -> Vec<(String, String, u16)> {
     out
 }
 
-/// Decodes `replicas`: ns → list of 512-byte bitmaps (column 0 = master).
-fn parse_replicas(v: &str) -> HashMap<String, Vec<Vec<u8>>> {
+/// Decodes `replicas`: ns → bitmaps (column 0 = master), at most 3 columns.
+fn parse_replicas(v: &str) -> HashMap<String, Vec<PartitionBitmap>> {
     let mut out = HashMap::new();
-    for entry in v.split(';').filter(|e| !e.is_empty()) {
-        let Some((ns, rest)) = entry.split_once(':') else { continue };
-        let fields: Vec<&str> = rest.split(',').collect();
-        // replicas: regime,n,b64...; replicas-all: n,b64...
-        let maps: &[&str] = if fields.len() >= 3 && fields[1].parse::<u32>().is_ok() {
-            &fields[2..]
-        } else if fields.len() >= 2 {
-            &fields[1..]
-        } else {
-            continue;
-        };
-        let cols: Vec<Vec<u8>> = maps
-            .iter()
-            .take(3)
-            .filter_map(|m| base64::engine::general_purpose::STANDARD.decode(m).ok())
-            .filter(|b| b.len() == PARTITIONS / 8)
-            .collect();
-        out.insert(ns.to_string(), cols);
+    if let Ok(entries) = aeropy_protocol::partitions::parse_replicas(v) {
+        for mut e in entries {
+            e.replicas.truncate(3);
+            out.insert(e.namespace, e.replicas);
+        }
     }
     out
 }
@@ -181,7 +177,9 @@ impl Inner {
             .to_string();
         if let Some(e) = expect {
             if !e.is_empty() && e != name {
-                return Err(Error::Connection(format!("{addr}: node is {name}, expected {e}")));
+                return Err(Error::Connection(format!(
+                    "{addr}: node is {name}, expected {e}"
+                )));
             }
         }
         if let Some(want) = &self.cfg.cluster_name {
@@ -204,7 +202,10 @@ impl Inner {
 
     /// One tend pass. Returns an error only when no node at all can be reached.
     fn tend(&self) -> Result<()> {
-        let _g = self.tend_lock.lock().map_err(|_| Error::Client("tend lock poisoned".into()))?;
+        let _g = self
+            .tend_lock
+            .lock()
+            .map_err(|_| Error::Client("tend lock poisoned".into()))?;
         let mut nodes: Vec<Arc<Node>> = self.nodes().as_ref().clone();
         let mut changed = false;
         let mut last_err = None;
@@ -212,6 +213,7 @@ impl Inner {
             for (h, p) in &self.cfg.hosts {
                 match self.make_node(h, *p, None) {
                     Ok(n) => {
+                        crate::log!(Level::Info, "seeded from {h}:{p}: node {}", n.name());
                         nodes.push(n);
                         changed = true;
                         break;
@@ -226,11 +228,14 @@ impl Inner {
         let mut peers: Vec<(String, String, u16)> = Vec::new();
         let mut replicas_changed = false;
         for n in &nodes {
-            match n.tend_info(&["node", "partition-generation", "peers-clear-std"], self.cfg.conn_timeout)
-            {
+            match n.tend_info(
+                &["node", "partition-generation", "peers-clear-std"],
+                self.cfg.conn_timeout,
+            ) {
                 Ok(info) => {
                     if value(&info, "node") != Some(n.name()) {
-                        n.failures.store(self.cfg.max_tend_failures, Ordering::Release);
+                        n.failures
+                            .store(self.cfg.max_tend_failures, Ordering::Release);
                         continue;
                     }
                     n.failures.store(0, Ordering::Release);
@@ -254,6 +259,7 @@ impl Inner {
                 }
                 Err(e) => {
                     n.failures.fetch_add(1, Ordering::AcqRel);
+                    crate::log!(Level::Debug, "tend of node {} failed: {e}", n.name());
                     last_err = Some(e);
                 }
             }
@@ -263,6 +269,12 @@ impl Inner {
         nodes.retain(|n| {
             let dead = n.failures.load(Ordering::Acquire) >= self.cfg.max_tend_failures;
             if dead {
+                crate::log!(
+                    Level::Warn,
+                    "node {} ({}) removed from the cluster",
+                    n.name(),
+                    n.address()
+                );
                 n.deactivate();
             }
             !dead
@@ -275,7 +287,9 @@ impl Inner {
             }
             if let Ok(n) = self.make_node(&host, port, Some(&id)) {
                 if !nodes.iter().any(|m| m.name() == n.name()) {
-                    if let Ok(r) = n.tend_info(&["partition-generation", "replicas"], self.cfg.conn_timeout) {
+                    if let Ok(r) =
+                        n.tend_info(&["partition-generation", "replicas"], self.cfg.conn_timeout)
+                    {
                         if let Some(v) = value(&r, "replicas") {
                             if let Ok(mut slot) = n.replicas.lock() {
                                 *slot = Some(v.to_string());
@@ -286,6 +300,12 @@ impl Inner {
                             .unwrap_or(-1);
                         n.partition_generation.store(gen, Ordering::Release);
                     }
+                    crate::log!(
+                        Level::Info,
+                        "node {} ({}) added to the cluster",
+                        n.name(),
+                        n.address()
+                    );
                     nodes.push(n);
                     changed = true;
                 }
@@ -307,16 +327,20 @@ impl Inner {
     fn rebuild_table(&self, nodes: &[Arc<Node>]) {
         let mut table: HashMap<String, Partitions> = HashMap::new();
         for n in nodes {
-            let Ok(slot) = n.replicas.lock() else { continue };
-            let Some(text) = slot.as_deref() else { continue };
+            let Ok(slot) = n.replicas.lock() else {
+                continue;
+            };
+            let Some(text) = slot.as_deref() else {
+                continue;
+            };
             for (ns, cols) in parse_replicas(text) {
                 let parts = table.entry(ns).or_default();
                 for (r, bitmap) in cols.iter().enumerate() {
                     while parts.columns.len() <= r {
                         parts.columns.push(vec![None; PARTITIONS]);
                     }
-                    for (pid, owner) in parts.columns[r].iter_mut().enumerate() {
-                        if bitmap[pid >> 3] & (0x80 >> (pid & 7)) != 0 {
+                    for pid in bitmap.iter() {
+                        if let Some(owner) = parts.columns[r].get_mut(usize::from(pid)) {
                             *owner = Some(n.clone());
                         }
                     }
@@ -353,9 +377,9 @@ impl Cluster {
             table: RwLock::new(Arc::new(HashMap::new())),
             tend_lock: Mutex::new(()),
         });
-        inner.tend().map_err(|e| {
-            Error::Connection(format!("Failed to connect: {}", e.message()))
-        })?;
+        inner
+            .tend()
+            .map_err(|e| Error::Connection(format!("Failed to connect: {}", e.message())))?;
         // Peers found in the first pass are validated in the same pass; one more pass
         // picks up nodes that joined while seeding.
         let _ = inner.tend();
@@ -365,7 +389,10 @@ impl Cluster {
             .name("aerospike-tend".into())
             .spawn(move || tend_loop(weak, rx, interval))
             .map_err(|e| Error::Client(format!("cannot start the tend thread: {e}")))?;
-        Ok(Cluster { inner, tender: Mutex::new(Some((handle, tx))) })
+        Ok(Cluster {
+            inner,
+            tender: Mutex::new(Some((handle, tx))),
+        })
     }
 
     /// Stops tending and closes every socket.
@@ -412,7 +439,12 @@ impl Cluster {
         replica: Replica,
         attempt: u32,
     ) -> Result<Arc<Node>> {
-        let table = self.inner.table.read().map(|t| t.clone()).unwrap_or_default();
+        let table = self
+            .inner
+            .table
+            .read()
+            .map(|t| t.clone())
+            .unwrap_or_default();
         let Some(parts) = table.get(namespace) else {
             return Err(Error::Server {
                 code: 20,
@@ -422,11 +454,21 @@ impl Cluster {
         };
         let ncols = parts.columns.len();
         if ncols == 0 {
-            return Err(Error::Cluster(format!("no partition owners for {namespace}")));
+            return Err(Error::Cluster(format!(
+                "no partition owners for {namespace}"
+            )));
         }
-        let start = if write || replica == Replica::Master { 0 } else { attempt as usize % ncols };
+        let start = if write || replica == Replica::Master {
+            0
+        } else {
+            attempt as usize % ncols
+        };
         for i in 0..ncols {
-            let col = if write || replica == Replica::Master { 0 } else { (start + i) % ncols };
+            let col = if write || replica == Replica::Master {
+                0
+            } else {
+                (start + i) % ncols
+            };
             if let Some(n) = parts.columns[col].get(partition).and_then(|o| o.as_ref()) {
                 if n.is_active() {
                     return Ok(n.clone());
@@ -436,17 +478,29 @@ impl Cluster {
                 break;
             }
         }
-        Err(Error::Cluster(format!("no active node for partition {partition} of {namespace}")))
+        Err(Error::Cluster(format!(
+            "no active node for partition {partition} of {namespace}"
+        )))
     }
 }
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        self.close();
+        // Signal only: joining here could wait on a tend thread that is itself waiting
+        // for a lock the dropping thread holds (e.g. an interpreter lock for logging).
+        if let Ok(mut t) = self.tender.lock() {
+            if let Some((_, tx)) = t.take() {
+                let _ = tx.send(());
+            }
+        }
+        for n in self.inner.nodes().iter() {
+            n.deactivate();
+        }
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -472,9 +526,9 @@ mod tests {
 
     #[test]
     fn replicas() {
-        let full = base64::engine::general_purpose::STANDARD.encode([0xffu8; 512]);
+        let full = PartitionBitmap::full().to_base64();
         let r = parse_replicas(&format!("test:0,1,{full};bar:0,1,{full}"));
         assert_eq!(r["test"].len(), 1);
-        assert_eq!(r["bar"][0].len(), 512);
+        assert_eq!(r["bar"][0].count(), 4096);
     }
 }

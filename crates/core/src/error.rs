@@ -9,7 +9,11 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// The server answered with a non-zero result code.
-    Server { code: i32, msg: String, in_doubt: bool },
+    Server {
+        code: i32,
+        msg: String,
+        in_doubt: bool,
+    },
     /// No reply in time (client side), result code 9.
     Timeout { msg: String, in_doubt: bool },
     /// The socket failed (connect, read or write), code -10.
@@ -67,7 +71,11 @@ impl Error {
 
     /// A server error for `code` with the standard message.
     pub fn server(code: i32, in_doubt: bool) -> Error {
-        Error::Server { code, msg: result_code_message(code).to_string(), in_doubt }
+        Error::Server {
+            code,
+            msg: result_code_message(code).to_string(),
+            in_doubt,
+        }
     }
 
     pub(crate) fn is_retryable(&self) -> bool {
@@ -91,9 +99,10 @@ impl std::error::Error for Error {}
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         match e.kind() {
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-                Error::Timeout { msg: "timeout".into(), in_doubt: false }
-            }
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => Error::Timeout {
+                msg: "timeout".into(),
+                in_doubt: false,
+            },
             _ => Error::Connection(e.to_string()),
         }
     }
@@ -140,6 +149,7 @@ pub fn result_code_message(code: i32) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -147,7 +157,13 @@ mod tests {
     fn codes() {
         let table: &[(Error, i32)] = &[
             (Error::server(2, false), 2),
-            (Error::Timeout { msg: String::new(), in_doubt: true }, 9),
+            (
+                Error::Timeout {
+                    msg: String::new(),
+                    in_doubt: true,
+                },
+                9,
+            ),
             (Error::Connection(String::new()), -10),
             (Error::Param(String::new()), -2),
             (Error::Client(String::new()), -1),
@@ -158,6 +174,10 @@ mod tests {
         for (e, code) in table {
             assert_eq!(e.code(), *code, "{e:?}");
         }
-        assert!(Error::Timeout { msg: String::new(), in_doubt: true }.in_doubt());
+        assert!(Error::Timeout {
+            msg: String::new(),
+            in_doubt: true
+        }
+        .in_doubt());
     }
 }

@@ -1,7 +1,5 @@
 //! Record keys, digests and partition ids (protocol.md §2.4, §4.3).
 
-use ripemd::{Digest, Ripemd160};
-
 use crate::error::{Error, Result};
 use crate::wire::{P_BLOB, P_INTEGER, P_STRING};
 
@@ -45,13 +43,23 @@ impl Key {
     pub fn new(namespace: &str, set: &str, user_key: UserKey) -> Result<Key> {
         check_names(namespace, set)?;
         let digest = compute_digest(set.as_bytes(), &user_key);
-        Ok(Key { namespace: namespace.into(), set: set.into(), user_key: Some(user_key), digest })
+        Ok(Key {
+            namespace: namespace.into(),
+            set: set.into(),
+            user_key: Some(user_key),
+            digest,
+        })
     }
 
     /// A key from a known digest.
     pub fn from_digest(namespace: &str, set: &str, digest: [u8; 20]) -> Result<Key> {
         check_names(namespace, set)?;
-        Ok(Key { namespace: namespace.into(), set: set.into(), user_key: None, digest })
+        Ok(Key {
+            namespace: namespace.into(),
+            set: set.into(),
+            user_key: None,
+            digest,
+        })
     }
 
     /// The partition this key lives in.
@@ -68,7 +76,9 @@ fn check_names(namespace: &str, set: &str) -> Result<()> {
         )));
     }
     if set.len() >= MAX_SET {
-        return Err(Error::Param(format!("set name must be under {MAX_SET} bytes: {set:?}")));
+        return Err(Error::Param(format!(
+            "set name must be under {MAX_SET} bytes: {set:?}"
+        )));
     }
     Ok(())
 }
@@ -76,19 +86,16 @@ fn check_names(namespace: &str, set: &str) -> Result<()> {
 /// RIPEMD-160 of set name, key particle type and key bytes.
 pub fn compute_digest(set: &[u8], key: &UserKey) -> [u8; 20] {
     let (t, bytes) = key.particle();
-    let mut h = Ripemd160::new();
-    h.update(set);
-    h.update([t]);
-    h.update(&bytes);
-    h.finalize().into()
+    aeropy_protocol::digest::compute_digest(set, t, &bytes)
 }
 
 /// Partition id of a digest: little-endian u16 of bytes 0..2, masked to 4095.
 pub fn partition_id(digest: &[u8; 20]) -> usize {
-    (usize::from(digest[0]) | (usize::from(digest[1]) << 8)) & (PARTITIONS - 1)
+    usize::from(aeropy_protocol::digest::partition_id(digest)) & (PARTITIONS - 1)
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -101,8 +108,14 @@ mod tests {
         let table = [
             (UserKey::Int(0), "93d943aae37b017ad7e011b0c1d2e2143c2fb37d"),
             (UserKey::Int(-1), "22116d253745e29fc63fdf760b6e26f7e197e01d"),
-            (UserKey::Str(String::new()), "2819b1ff6e346a43b4f5f6b77a88bc3eaac22a83"),
-            (UserKey::Str("s".into()), "607cddba7cd111745ef0a3d783d57f0e83c8f311"),
+            (
+                UserKey::Str(String::new()),
+                "2819b1ff6e346a43b4f5f6b77a88bc3eaac22a83",
+            ),
+            (
+                UserKey::Str("s".into()),
+                "607cddba7cd111745ef0a3d783d57f0e83c8f311",
+            ),
         ];
         for (k, want) in table {
             assert_eq!(hex(&compute_digest(b"set", &k)), want, "{k:?}");

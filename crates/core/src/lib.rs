@@ -6,6 +6,7 @@ pub mod client;
 pub mod cluster;
 pub mod error;
 pub mod key;
+pub mod log;
 pub mod msgpack;
 pub mod node;
 pub mod policy;

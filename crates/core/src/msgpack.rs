@@ -158,11 +158,14 @@ impl<'a> Unpacker<'a> {
     }
 
     fn uint(&mut self, n: usize) -> Result<u64> {
-        Ok(self.take(n)?.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
+        Ok(self
+            .take(n)?
+            .iter()
+            .fold(0u64, |acc, &x| (acc << 8) | u64::from(x)))
     }
 
     /// Reads the next item header (containers: only the count).
-    pub fn next(&mut self) -> Result<Item<'a>> {
+    pub fn read_item(&mut self) -> Result<Item<'a>> {
         let t = self.u8()?;
         Ok(match t {
             0x00..=0x7f => Item::Int(i64::from(t)),
@@ -220,7 +223,7 @@ impl<'a> Unpacker<'a> {
         let mut pending: usize = 1;
         while pending > 0 {
             pending -= 1;
-            match self.next()? {
+            match self.read_item()? {
                 Item::Array(n) => pending = pending.saturating_add(n),
                 Item::Map(n) => pending = pending.saturating_add(n.saturating_mul(2)),
                 _ => {}
@@ -234,16 +237,31 @@ impl<'a> Unpacker<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
     #[test]
     fn ints_round_trip() {
-        for v in [0i64, 1, -1, -32, -33, 127, 128, 255, 256, -129, 65535, -32769, i64::MIN, i64::MAX]
-        {
+        for v in [
+            0i64,
+            1,
+            -1,
+            -32,
+            -33,
+            127,
+            128,
+            255,
+            256,
+            -129,
+            65535,
+            -32769,
+            i64::MIN,
+            i64::MAX,
+        ] {
             let mut b = vec![];
             pack_i64(&mut b, v);
-            assert_eq!(Unpacker::new(&b).next().unwrap(), Item::Int(v), "{v}");
+            assert_eq!(Unpacker::new(&b).read_item().unwrap(), Item::Int(v), "{v}");
         }
     }
 
@@ -253,7 +271,7 @@ mod tests {
             let data = vec![b'x'; n];
             let mut b = vec![];
             pack_particle_bytes(&mut b, 3, &data);
-            match Unpacker::new(&b).next().unwrap() {
+            match Unpacker::new(&b).read_item().unwrap() {
                 Item::Bytes(s) => {
                     assert_eq!(s[0], 3);
                     assert_eq!(&s[1..], &data[..]);
@@ -266,8 +284,9 @@ mod tests {
     #[test]
     fn garbage_does_not_panic() {
         for seed in 0u32..2000 {
-            let bytes: Vec<u8> =
-                (0..16).map(|i| (seed.wrapping_mul(2654435761).rotate_left(i) & 0xff) as u8).collect();
+            let bytes: Vec<u8> = (0..16)
+                .map(|i| (seed.wrapping_mul(2654435761).rotate_left(i) & 0xff) as u8)
+                .collect();
             let _ = Unpacker::new(&bytes).skip();
         }
     }

@@ -16,21 +16,21 @@ pub struct Node {
     host: String,
     port: u16,
     addr: SocketAddr,
-    idle: Mutex<Vec<TcpStream>>,
+    idle: Mutex<Vec<Socket>>,
     open: AtomicUsize,
     max_conns: usize,
     active: AtomicBool,
     pub(crate) partition_generation: AtomicI64,
     pub(crate) failures: AtomicU32,
     pub(crate) replicas: Mutex<Option<String>>,
-    tend_conn: Mutex<Option<TcpStream>>,
+    tend_conn: Mutex<Option<Socket>>,
     connect_timeout: Duration,
 }
 
 /// A pooled connection: returned to the pool on success, closed on any failure.
 struct Conn<'a> {
     node: &'a Node,
-    stream: Option<TcpStream>,
+    stream: Option<Socket>,
 }
 
 impl Drop for Conn<'_> {
@@ -60,7 +60,10 @@ fn remaining(deadline: Option<Instant>) -> Result<Option<Duration>> {
         Some(d) => {
             let now = Instant::now();
             if now >= d {
-                Err(Error::Timeout { msg: "timeout".into(), in_doubt: false })
+                Err(Error::Timeout {
+                    msg: "timeout".into(),
+                    in_doubt: false,
+                })
             } else {
                 Ok(Some(d - now))
             }
@@ -68,16 +71,47 @@ fn remaining(deadline: Option<Instant>) -> Result<Option<Duration>> {
     }
 }
 
+/// A socket and the timeout last set on it (setting it costs a syscall; skipped while
+/// the wanted value is within 10% of the current one).
+#[derive(Debug)]
+pub(crate) struct Socket {
+    stream: TcpStream,
+    timeout: Option<Duration>,
+}
+
+impl Socket {
+    fn new(stream: TcpStream) -> Self {
+        Socket {
+            stream,
+            timeout: None,
+        }
+    }
+
+    fn set_timeout(&mut self, want: Option<Duration>) -> Result<()> {
+        let close_enough = match (self.timeout, want) {
+            (Some(cur), Some(w)) => cur >= w && cur - w <= w / 10,
+            (None, None) => true,
+            _ => false,
+        };
+        if !close_enough {
+            self.stream.set_read_timeout(want)?;
+            self.stream.set_write_timeout(want)?;
+            self.timeout = want;
+        }
+        Ok(())
+    }
+}
+
 /// Writes a request and reads one whole reply: (proto type, body).
 pub(crate) fn exchange(
-    stream: &mut TcpStream,
+    sock: &mut Socket,
     request: &[u8],
     deadline: Option<Instant>,
     out: &mut Vec<u8>,
 ) -> Result<u8> {
-    stream.set_write_timeout(remaining(deadline)?)?;
+    sock.set_timeout(remaining(deadline)?)?;
+    let stream = &mut sock.stream;
     stream.write_all(request)?;
-    stream.set_read_timeout(remaining(deadline)?)?;
     let mut hdr = [0u8; 8];
     stream.read_exact(&mut hdr)?;
     let (ptype, len) = wire::parse_proto(&hdr)?;
@@ -155,7 +189,7 @@ impl Node {
         }
     }
 
-    fn connect(&self, deadline: Option<Instant>) -> Result<TcpStream> {
+    fn connect(&self, deadline: Option<Instant>) -> Result<Socket> {
         let mut t = self.connect_timeout;
         if let Some(r) = remaining(deadline)? {
             t = t.min(r);
@@ -168,16 +202,22 @@ impl Node {
             _ => Error::Connection(format!("failed to connect to {}: {e}", self.addr)),
         })?;
         let _ = s.set_nodelay(true);
-        Ok(s)
+        Ok(Socket::new(s))
     }
 
     fn checkout(&self, deadline: Option<Instant>) -> Result<Conn<'_>> {
         if !self.is_active() {
-            return Err(Error::Connection(format!("node {} is not active", self.name)));
+            return Err(Error::Connection(format!(
+                "node {} is not active",
+                self.name
+            )));
         }
         if let Ok(mut idle) = self.idle.lock() {
             if let Some(s) = idle.pop() {
-                return Ok(Conn { node: self, stream: Some(s) });
+                return Ok(Conn {
+                    node: self,
+                    stream: Some(s),
+                });
             }
         }
         let n = self.open.fetch_add(1, Ordering::AcqRel);
@@ -189,7 +229,10 @@ impl Node {
             )));
         }
         match self.connect(deadline) {
-            Ok(s) => Ok(Conn { node: self, stream: Some(s) }),
+            Ok(s) => Ok(Conn {
+                node: self,
+                stream: Some(s),
+            }),
             Err(e) => {
                 self.open.fetch_sub(1, Ordering::AcqRel);
                 Err(e)
@@ -226,15 +269,23 @@ impl Node {
         let deadline = (!timeout.is_zero()).then(|| Instant::now() + timeout);
         let t = self.send(&req, deadline, &mut out)?;
         if t != wire::MSG_INFO {
-            return Err(Error::Parse(format!("expected an info reply, got type {t}")));
+            return Err(Error::Parse(format!(
+                "expected an info reply, got type {t}"
+            )));
         }
         Ok(wire::parse_info(&out))
     }
 
     /// Info on the node's dedicated tend socket.
-    pub(crate) fn tend_info(&self, cmds: &[&str], timeout: Duration) -> Result<Vec<(String, String)>> {
-        let mut guard =
-            self.tend_conn.lock().map_err(|_| Error::Client("tend lock poisoned".into()))?;
+    pub(crate) fn tend_info(
+        &self,
+        cmds: &[&str],
+        timeout: Duration,
+    ) -> Result<Vec<(String, String)>> {
+        let mut guard = self
+            .tend_conn
+            .lock()
+            .map_err(|_| Error::Client("tend lock poisoned".into()))?;
         let deadline = Some(Instant::now() + timeout);
         if guard.is_none() {
             *guard = Some(self.connect(deadline)?);
@@ -261,8 +312,10 @@ pub(crate) fn info_at(
     cmds: &[&str],
     timeout: Duration,
 ) -> Result<Vec<(String, String)>> {
-    let mut s = TcpStream::connect_timeout(&addr, timeout)
-        .map_err(|e| Error::Connection(format!("failed to connect to {addr}: {e}")))?;
+    let mut s = Socket::new(
+        TcpStream::connect_timeout(&addr, timeout)
+            .map_err(|e| Error::Connection(format!("failed to connect to {addr}: {e}")))?,
+    );
     let req = wire::info_request(cmds);
     let mut out = Vec::new();
     exchange(&mut s, &req, Some(Instant::now() + timeout), &mut out)?;

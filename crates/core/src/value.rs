@@ -104,7 +104,7 @@ impl Value {
         if depth > 256 {
             return Err(Error::Parse("msgpack nested too deeply".into()));
         }
-        Ok(match u.next()? {
+        Ok(match u.read_item()? {
             Item::Nil => Value::Nil,
             Item::Bool(b) => Value::Bool(b),
             Item::Int(i) => Value::Int(i),
@@ -155,7 +155,9 @@ pub fn geojson_text(data: &[u8]) -> Result<String> {
         .map(|s| usize::from(u16::from_be_bytes([s[0], s[1]])))
         .ok_or_else(|| Error::Parse("truncated GeoJSON particle".into()))?;
     let start = 3 + ncells * 8;
-    let text = data.get(start..).ok_or_else(|| Error::Parse("truncated GeoJSON particle".into()))?;
+    let text = data
+        .get(start..)
+        .ok_or_else(|| Error::Parse("truncated GeoJSON particle".into()))?;
     Ok(String::from_utf8_lossy(text).into_owned())
 }
 
@@ -203,12 +205,14 @@ impl RecordVisitor for Record {
 
     fn bin(&mut self, op: &OpView<'_>) -> Result<()> {
         let v = Value::from_particle(op.particle, op.value)?;
-        self.bins.push((String::from_utf8_lossy(op.name).into_owned(), v));
+        self.bins
+            .push((String::from_utf8_lossy(op.name).into_owned(), v));
         Ok(())
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 

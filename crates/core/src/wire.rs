@@ -105,7 +105,14 @@ impl MsgWriter {
     /// A writer over `buf` (cleared), so buffers can be reused between calls.
     pub fn with_buffer(mut buf: Vec<u8>) -> Self {
         buf.clear();
-        MsgWriter { buf, n_fields: 0, n_ops: 0, op_start: 0, read_ops: 0, write_ops: 0 }
+        MsgWriter {
+            buf,
+            n_fields: 0,
+            n_ops: 0,
+            op_start: 0,
+            read_ops: 0,
+            write_ops: 0,
+        }
     }
 
     /// Starts the message: proto header placeholder and the AS_MSG header.
@@ -117,7 +124,8 @@ impl MsgWriter {
         self.write_ops = 0;
         self.buf.extend_from_slice(&[0u8; 8]);
         self.buf.push(22);
-        self.buf.extend_from_slice(&[h.info1, h.info2, h.info3, h.info4, 0]);
+        self.buf
+            .extend_from_slice(&[h.info1, h.info2, h.info3, h.info4, 0]);
         self.buf.extend_from_slice(&h.generation.to_be_bytes());
         self.buf.extend_from_slice(&h.ttl.to_be_bytes());
         self.buf.extend_from_slice(&h.timeout_ms.to_be_bytes());
@@ -150,7 +158,8 @@ impl MsgWriter {
     /// Appends a field made of several byte slices.
     pub fn field_parts(&mut self, ftype: u8, parts: &[&[u8]]) {
         let len: usize = parts.iter().map(|p| p.len()).sum();
-        self.buf.extend_from_slice(&((len + 1) as u32).to_be_bytes());
+        self.buf
+            .extend_from_slice(&((len + 1) as u32).to_be_bytes());
         self.buf.push(ftype);
         for p in parts {
             self.buf.extend_from_slice(p);
@@ -174,7 +183,8 @@ impl MsgWriter {
         }
         self.op_start = self.buf.len();
         self.buf.extend_from_slice(&[0u8; 4]);
-        self.buf.extend_from_slice(&[op, particle, 0, bin.len() as u8]);
+        self.buf
+            .extend_from_slice(&[op, particle, 0, bin.len() as u8]);
         self.buf.extend_from_slice(bin);
         Ok(())
     }
@@ -330,7 +340,12 @@ impl<'a> Reply<'a> {
             if name_end > end {
                 return Err(Error::Parse("op name overruns op".into()));
             }
-            f(OpView { op, particle, name: &b[at + 8..name_end], value: &b[name_end..end] })?;
+            f(OpView {
+                op,
+                particle,
+                name: &b[at + 8..name_end],
+                value: &b[name_end..end],
+            })?;
             at = end;
         }
         Ok(())
@@ -340,7 +355,10 @@ impl<'a> Reply<'a> {
 /// Parses an 8-byte proto header: (type, body length).
 pub fn parse_proto(h: &[u8; 8]) -> Result<(u8, usize)> {
     if h[0] != PROTO_VERSION {
-        return Err(Error::Parse(format!("unexpected protocol version {}", h[0])));
+        return Err(Error::Parse(format!(
+            "unexpected protocol version {}",
+            h[0]
+        )));
     }
     let mut len = [0u8; 8];
     len[2..].copy_from_slice(&h[2..]);
@@ -358,8 +376,7 @@ pub fn info_request(cmds: &[&str]) -> Vec<u8> {
         body.push_str(c);
         body.push('\n');
     }
-    let proto =
-        (u64::from(PROTO_VERSION) << 56) | (u64::from(MSG_INFO) << 48) | body.len() as u64;
+    let proto = (u64::from(PROTO_VERSION) << 56) | (u64::from(MSG_INFO) << 48) | body.len() as u64;
     let mut out = Vec::with_capacity(8 + body.len());
     out.extend_from_slice(&proto.to_be_bytes());
     out.extend_from_slice(body.as_bytes());
@@ -379,15 +396,20 @@ pub fn parse_info(body: &[u8]) -> Vec<(String, String)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
     #[test]
     fn write_then_parse() {
         let mut w = MsgWriter::default();
-        w.begin(&Header { info1: INFO1_READ, ..Default::default() });
+        w.begin(&Header {
+            info1: INFO1_READ,
+            ..Default::default()
+        });
         w.field(FIELD_NAMESPACE, b"test");
-        w.op(OP_WRITE, P_INTEGER, b"a", &7i64.to_be_bytes()).unwrap();
+        w.op(OP_WRITE, P_INTEGER, b"a", &7i64.to_be_bytes())
+            .unwrap();
         let bytes = w.finish().unwrap().to_vec();
         let (t, len) = parse_proto(bytes[..8].try_into().unwrap()).unwrap();
         assert_eq!((t, len), (MSG_AS, bytes.len() - 8));
@@ -399,14 +421,25 @@ mod tests {
             Ok(())
         })
         .unwrap();
-        assert_eq!(seen, vec![(OP_WRITE, P_INTEGER, b"a".to_vec(), 7i64.to_be_bytes().to_vec())]);
+        assert_eq!(
+            seen,
+            vec![(
+                OP_WRITE,
+                P_INTEGER,
+                b"a".to_vec(),
+                7i64.to_be_bytes().to_vec()
+            )]
+        );
     }
 
     #[test]
     fn bin_name_limit() {
         let mut w = MsgWriter::default();
         w.begin(&Header::default());
-        assert!(matches!(w.begin_op(OP_WRITE, P_NULL, &[b'x'; 16]), Err(Error::Param(_))));
+        assert!(matches!(
+            w.begin_op(OP_WRITE, P_NULL, &[b'x'; 16]),
+            Err(Error::Param(_))
+        ));
     }
 
     #[test]
@@ -426,7 +459,10 @@ mod tests {
     fn info_lines() {
         assert_eq!(
             parse_info(b"node\tA1\nbuild\t8.1.0.0\n"),
-            vec![("node".into(), "A1".into()), ("build".into(), "8.1.0.0".into())]
+            vec![
+                ("node".into(), "A1".into()),
+                ("build".into(), "8.1.0.0".into())
+            ]
         );
     }
 }

@@ -461,7 +461,11 @@ impl<'a> Message<'a> {
         Self::parse_sections(header, bytes, 0)
     }
 
-    fn parse_sections(header: MsgHeader, bytes: &'a [u8], start: usize) -> Result<(Message<'a>, usize)> {
+    fn parse_sections(
+        header: MsgHeader,
+        bytes: &'a [u8],
+        start: usize,
+    ) -> Result<(Message<'a>, usize)> {
         let mut pos = start;
         for _ in 0..header.n_fields {
             let size = read_u32(bytes, pos)? as usize;

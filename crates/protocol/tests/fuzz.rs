@@ -8,8 +8,16 @@ use proptest::prelude::*;
 
 fn sample_message() -> Vec<u8> {
     let mut buf = Vec::new();
-    let mut w = MsgWriter::start_record(&mut buf, &MsgHeader { info1: 3, ..Default::default() });
-    w.namespace_field(b"test").set_field(b"s").digest_field(&[1; 20]);
+    let mut w = MsgWriter::start_record(
+        &mut buf,
+        &MsgHeader {
+            info1: 3,
+            ..Default::default()
+        },
+    );
+    w.namespace_field(b"test")
+        .set_field(b"s")
+        .digest_field(&[1; 20]);
     w.op(2, 20, b"l", &[0x92, 0x01, 0xa2, 0x03, b'x']);
     w.finish();
     buf

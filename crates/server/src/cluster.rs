@@ -29,7 +29,11 @@ pub struct NamespaceConfig {
 impl NamespaceConfig {
     /// A namespace with default TTL 0 (never expire) and replication factor 1.
     pub fn new(name: &str) -> Self {
-        NamespaceConfig { name: name.to_string(), default_ttl: 0, replication_factor: 1 }
+        NamespaceConfig {
+            name: name.to_string(),
+            default_ttl: 0,
+            replication_factor: 1,
+        }
     }
 }
 
@@ -114,7 +118,10 @@ impl Topology {
     pub fn replica(&self, pid: u16, k: usize) -> Option<usize> {
         let n = self.nodes.len();
         let master = usize::from(*self.masters.get(usize::from(pid))?);
-        (0..n).map(|j| (master + j) % n).filter(|i| self.nodes[*i].live).nth(k)
+        (0..n)
+            .map(|j| (master + j) % n)
+            .filter(|i| self.nodes[*i].live)
+            .nth(k)
     }
 
     /// Replicas reported for a namespace of replication factor `rf`.
@@ -195,7 +202,11 @@ impl Shared {
     }
 
     fn rfs(&self) -> Vec<u8> {
-        self.store.namespaces.iter().map(|n| n.replication_factor).collect()
+        self.store
+            .namespaces
+            .iter()
+            .map(|n| n.replication_factor)
+            .collect()
     }
 
     /// Counts a record command and whether it reached a node that does not own it.
@@ -224,12 +235,14 @@ impl Shared {
 
     /// Counters of node `i`.
     pub fn counters(&self, i: usize) -> NodeCounters {
-        self.stats.get(i).map_or_else(NodeCounters::default, |s| NodeCounters {
-            requests: s.requests.load(Ordering::Relaxed),
-            misroutes: s.misroutes.load(Ordering::Relaxed),
-            info_requests: s.info_requests.load(Ordering::Relaxed),
-            connections: s.connections.load(Ordering::Relaxed),
-        })
+        self.stats
+            .get(i)
+            .map_or_else(NodeCounters::default, |s| NodeCounters {
+                requests: s.requests.load(Ordering::Relaxed),
+                misroutes: s.misroutes.load(Ordering::Relaxed),
+                info_requests: s.info_requests.load(Ordering::Relaxed),
+                connections: s.connections.load(Ordering::Relaxed),
+            })
     }
 }
 
@@ -243,18 +256,30 @@ impl Cluster {
     /// Binds every node and starts serving.
     pub fn start(cfg: ClusterConfig) -> io::Result<Cluster> {
         if cfg.nodes == 0 || cfg.nodes > MAX_NODES {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "nodes must be 1..=64"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "nodes must be 1..=64",
+            ));
         }
         if cfg.namespaces.is_empty() {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "at least one namespace"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "at least one namespace",
+            ));
         }
         let mut listeners = Vec::with_capacity(cfg.nodes);
         for i in 0..cfg.nodes {
-            let port = if cfg.port == 0 { 0 } else { cfg.port.checked_add(i as u16).unwrap_or(0) };
+            let port = if cfg.port == 0 {
+                0
+            } else {
+                cfg.port.checked_add(i as u16).unwrap_or(0)
+            };
             listeners.push(TcpListener::bind((cfg.host.as_str(), port))?);
         }
-        let ports: Vec<u16> =
-            listeners.iter().map(|l| l.local_addr().map(|a| a.port())).collect::<io::Result<_>>()?;
+        let ports: Vec<u16> = listeners
+            .iter()
+            .map(|l| l.local_addr().map(|a| a.port()))
+            .collect::<io::Result<_>>()?;
         let first = u64::from(ports[0]);
         let nodes = ports
             .iter()
@@ -299,14 +324,30 @@ impl Cluster {
         Ok(Cluster { shared, nodes })
     }
 
+    /// The state shared by the nodes (for in-crate tests).
+    #[cfg(test)]
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
+    }
+
     /// `(host, port)` of every node, in node order (stopped nodes included).
     pub fn hosts(&self) -> Vec<(String, u16)> {
-        self.shared.topo().nodes.iter().map(|n| (self.shared.host.clone(), n.port)).collect()
+        self.shared
+            .topo()
+            .nodes
+            .iter()
+            .map(|n| (self.shared.host.clone(), n.port))
+            .collect()
     }
 
     /// Node ids (as returned by the `node` info command).
     pub fn node_ids(&self) -> Vec<String> {
-        self.shared.topo().nodes.iter().map(|n| n.id.clone()).collect()
+        self.shared
+            .topo()
+            .nodes
+            .iter()
+            .map(|n| n.id.clone())
+            .collect()
     }
 
     /// Number of nodes (running or stopped).
@@ -327,7 +368,9 @@ impl Cluster {
     /// Stops node `i`: closes its listener and connections; its partitions move to the
     /// other nodes, which bump their partition generation, as in a real cluster.
     pub fn stop_node(&mut self, i: usize) {
-        let Some(node) = self.nodes.get_mut(i).and_then(Option::take) else { return };
+        let Some(node) = self.nodes.get_mut(i).and_then(Option::take) else {
+            return;
+        };
         {
             let rfs = self.shared.rfs();
             let mut t = self.shared.topo_mut();
@@ -417,7 +460,12 @@ mod tests {
         let preferred: Vec<u16> = (0..N_PARTITIONS).map(|p| p % n as u16).collect();
         Topology {
             nodes: (0..n)
-                .map(|i| NodeMeta { id: format!("N{i}"), port: 0, live: true, partition_generation: 1 })
+                .map(|i| NodeMeta {
+                    id: format!("N{i}"),
+                    port: 0,
+                    live: true,
+                    partition_generation: 1,
+                })
                 .collect(),
             masters: preferred.clone(),
             preferred,

@@ -14,7 +14,7 @@ use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
 use crate::record::{self, Request};
-use crate::{batch, info};
+use crate::{batch, info, scan};
 
 /// Bodies above this are not kept allocated between requests.
 const KEEP_BUFFER: usize = 1 << 20;
@@ -31,7 +31,11 @@ pub(crate) struct RunningNode {
 
 impl RunningNode {
     /// Starts the accept loop of node `idx` on `listener`.
-    pub fn spawn(shared: Arc<Shared>, idx: usize, listener: TcpListener) -> io::Result<RunningNode> {
+    pub fn spawn(
+        shared: Arc<Shared>,
+        idx: usize,
+        listener: TcpListener,
+    ) -> io::Result<RunningNode> {
         let mut addr = listener.local_addr()?;
         if addr.ip().is_unspecified() {
             addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
@@ -42,7 +46,12 @@ impl RunningNode {
         let handle = std::thread::Builder::new()
             .name(format!("aerospike-embedded-node{idx}"))
             .spawn(move || accept_loop(shared, idx, listener, stop2, conns2))?;
-        Ok(RunningNode { addr, stop, listener: Some(handle), conns })
+        Ok(RunningNode {
+            addr,
+            stop,
+            listener: Some(handle),
+            conns,
+        })
     }
 
     /// Stops accepting, closes every connection and joins all threads.
@@ -66,7 +75,13 @@ impl RunningNode {
     }
 }
 
-fn accept_loop(shared: Arc<Shared>, idx: usize, listener: TcpListener, stop: Arc<AtomicBool>, conns: Conns) {
+fn accept_loop(
+    shared: Arc<Shared>,
+    idx: usize,
+    listener: TcpListener,
+    stop: Arc<AtomicBool>,
+    conns: Conns,
+) {
     static NEXT_ID: AtomicU64 = AtomicU64::new(1);
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
@@ -74,7 +89,9 @@ fn accept_loop(shared: Arc<Shared>, idx: usize, listener: TcpListener, stop: Arc
         }
         let Ok(stream) = stream else { continue };
         let _ = stream.set_nodelay(true);
-        let Ok(registered) = stream.try_clone() else { continue };
+        let Ok(registered) = stream.try_clone() else {
+            continue;
+        };
         if let Some(s) = shared.stats.get(idx) {
             s.connections.fetch_add(1, Ordering::Relaxed);
         }
@@ -83,10 +100,12 @@ fn accept_loop(shared: Arc<Shared>, idx: usize, listener: TcpListener, stop: Arc
         // Registering before spawning means the thread's own removal cannot be missed.
         guard.insert(id, (registered, None));
         let (shared2, conns2) = (shared.clone(), conns.clone());
-        let spawned = std::thread::Builder::new().name(format!("aerospike-embedded-conn{id}")).spawn(move || {
-            serve(&shared2, idx, stream);
-            conns2.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
-        });
+        let spawned = std::thread::Builder::new()
+            .name(format!("aerospike-embedded-conn{id}"))
+            .spawn(move || {
+                serve(&shared2, idx, stream);
+                conns2.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
+            });
         match spawned {
             Ok(h) => {
                 if let Some(entry) = guard.get_mut(&id) {
@@ -108,7 +127,9 @@ pub(crate) struct ConnState {
 }
 
 fn serve(shared: &Shared, idx: usize, stream: TcpStream) {
-    let Ok(read_half) = stream.try_clone() else { return };
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::with_capacity(64 * 1024, read_half);
     let mut writer = stream;
     let mut body = Vec::new();
@@ -121,7 +142,9 @@ fn serve(shared: &Shared, idx: usize, stream: TcpStream) {
         }
         // Wrong version, unknown type or a body over 128 MiB: nothing sensible can be
         // answered on a stream we can no longer frame, so close it.
-        let Ok(h) = ProtoHeader::parse(&hdr) else { return };
+        let Ok(h) = ProtoHeader::parse(&hdr) else {
+            return;
+        };
         body.clear();
         match (&mut reader).take(h.length).read_to_end(&mut body) {
             Ok(n) if n as u64 == h.length => {}
@@ -187,14 +210,27 @@ fn handle_admin(body: &[u8], out: &mut Vec<u8>) {
         Ok(_) => rc::SECURITY_NOT_ENABLED,
         Err(_) => rc::PARAMETER_ERROR,
     };
-    admin::write_message(out, &AdminHeader { result_code: code, ..AdminHeader::default() }, &[]);
+    admin::write_message(
+        out,
+        &AdminHeader {
+            result_code: code,
+            ..AdminHeader::default()
+        },
+        &[],
+    );
 }
 
 fn handle_msg(shared: &Shared, idx: usize, body: &[u8], out: &mut Vec<u8>) {
     let m = match Message::parse(body) {
         Ok(m) => m,
         Err(_) => {
-            msg::write_header_only(out, &MsgHeader { result_code: rc::PARAMETER_ERROR, ..MsgHeader::default() });
+            msg::write_header_only(
+                out,
+                &MsgHeader {
+                    result_code: rc::PARAMETER_ERROR,
+                    ..MsgHeader::default()
+                },
+            );
             return;
         }
     };
@@ -203,11 +239,7 @@ fn handle_msg(shared: &Shared, idx: usize, body: &[u8], out: &mut Vec<u8>) {
         return;
     }
     if m.field(field::DIGEST).is_none() {
-        // Scans and queries are a later issue: refuse them explicitly.
-        if let Some(s) = shared.stats.get(idx) {
-            s.requests.fetch_add(1, Ordering::Relaxed);
-        }
-        msg::write_header_only(out, &MsgHeader { result_code: rc::UNSUPPORTED_FEATURE, ..MsgHeader::default() });
+        scan::handle(shared, idx, &m, out);
         return;
     }
     let start = frame::begin_frame(out, TYPE_MSG);

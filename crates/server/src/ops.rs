@@ -48,7 +48,11 @@ pub(crate) fn apply_bin_op(
                     b.value.clear();
                     b.value.extend_from_slice(value);
                 }
-                (_, None) => bins.push(Bin { name, ptype, value: value.to_vec() }),
+                (_, None) => bins.push(Bin {
+                    name,
+                    ptype,
+                    value: value.to_vec(),
+                }),
             }
             Ok(())
         }
@@ -58,16 +62,26 @@ pub(crate) fn apply_bin_op(
                 return Err(OpError(rc::PARAMETER_ERROR));
             }
             let Some(i) = pos else {
-                bins.push(Bin { name, ptype, value: arg.to_vec() });
+                bins.push(Bin {
+                    name,
+                    ptype,
+                    value: arg.to_vec(),
+                });
                 return Ok(());
             };
             let b = &mut bins[i];
-            let cur: [u8; 8] = b.value.as_slice().try_into().map_err(|_| OpError(rc::BIN_TYPE_ERROR))?;
+            let cur: [u8; 8] = b
+                .value
+                .as_slice()
+                .try_into()
+                .map_err(|_| OpError(rc::BIN_TYPE_ERROR))?;
             let sum = match (b.ptype, ptype) {
-                (particle::INTEGER, particle::INTEGER) => {
-                    i64::from_be_bytes(cur).wrapping_add(i64::from_be_bytes(arg)).to_be_bytes()
+                (particle::INTEGER, particle::INTEGER) => i64::from_be_bytes(cur)
+                    .wrapping_add(i64::from_be_bytes(arg))
+                    .to_be_bytes(),
+                (particle::FLOAT, particle::FLOAT) => {
+                    (f64::from_be_bytes(cur) + f64::from_be_bytes(arg)).to_be_bytes()
                 }
-                (particle::FLOAT, particle::FLOAT) => (f64::from_be_bytes(cur) + f64::from_be_bytes(arg)).to_be_bytes(),
                 _ => return Err(OpError(rc::BIN_TYPE_ERROR)),
             };
             b.value.copy_from_slice(&sum);
@@ -78,7 +92,11 @@ pub(crate) fn apply_bin_op(
                 return Err(OpError(rc::PARAMETER_ERROR));
             }
             let Some(i) = pos else {
-                bins.push(Bin { name, ptype, value: value.to_vec() });
+                bins.push(Bin {
+                    name,
+                    ptype,
+                    value: value.to_vec(),
+                });
                 return Ok(());
             };
             let b = &mut bins[i];
@@ -117,8 +135,14 @@ mod tests {
         apply_bin_op(&mut bins, name("s"), op::APPEND, 3, b"bc").unwrap();
         apply_bin_op(&mut bins, name("s"), op::PREPEND, 3, b"a").unwrap();
         assert_eq!(bins[1].value, b"abc");
-        assert_eq!(apply_bin_op(&mut bins, name("s"), op::APPEND, 4, b"x"), Err(OpError(rc::BIN_TYPE_ERROR)));
-        assert_eq!(apply_bin_op(&mut bins, name("s"), op::INCR, 1, &[0; 8]), Err(OpError(rc::BIN_TYPE_ERROR)));
+        assert_eq!(
+            apply_bin_op(&mut bins, name("s"), op::APPEND, 4, b"x"),
+            Err(OpError(rc::BIN_TYPE_ERROR))
+        );
+        assert_eq!(
+            apply_bin_op(&mut bins, name("s"), op::INCR, 1, &[0; 8]),
+            Err(OpError(rc::BIN_TYPE_ERROR))
+        );
         apply_bin_op(&mut bins, name("s"), op::WRITE, 0, b"").unwrap();
         assert_eq!(bins.len(), 1);
         assert!(validate_particle(1, &[0; 7]).is_err());

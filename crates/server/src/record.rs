@@ -26,6 +26,8 @@ pub(crate) struct Request<'a> {
     pub info3: u8,
     pub generation: u32,
     pub record_ttl: u32,
+    /// From the DIGEST field, or from the batch row.
+    pub digest: Option<&'a [u8; 20]>,
     pub msg: Message<'a>,
 }
 
@@ -38,13 +40,20 @@ impl<'a> Request<'a> {
             info3: h.info3,
             generation: h.generation,
             record_ttl: h.record_ttl,
+            digest: m.digest(),
             msg: m,
         }
     }
 }
 
 /// Appends a header-only record reply.
-pub(crate) fn write_result(out: &mut Vec<u8>, code: u8, generation: u32, void_time: u32, slot: u32) {
+pub(crate) fn write_result(
+    out: &mut Vec<u8>,
+    code: u8,
+    generation: u32,
+    void_time: u32,
+    slot: u32,
+) {
     let h = MsgHeader {
         result_code: code,
         generation,
@@ -57,7 +66,13 @@ pub(crate) fn write_result(out: &mut Vec<u8>, code: u8, generation: u32, void_ti
 
 /// Executes `req` on behalf of node `node`; `slot` goes in the transaction_ttl slot
 /// (batch index, 0 for single commands).
-pub(crate) fn execute(shared: &Shared, node: usize, req: &Request, slot: u32, out: &mut Vec<u8>) -> u8 {
+pub(crate) fn execute(
+    shared: &Shared,
+    node: usize,
+    req: &Request,
+    slot: u32,
+    out: &mut Vec<u8>,
+) -> u8 {
     let m = &req.msg;
     let Some(ns_name) = m.field(field::NAMESPACE) else {
         write_result(out, rc::PARAMETER_ERROR, 0, 0, slot);
@@ -67,7 +82,7 @@ pub(crate) fn execute(shared: &Shared, node: usize, req: &Request, slot: u32, ou
         write_result(out, rc::NAMESPACE_NOT_FOUND, 0, 0, slot);
         return rc::NAMESPACE_NOT_FOUND;
     };
-    let Some(digest) = m.digest() else {
+    let Some(digest) = req.digest else {
         write_result(out, rc::PARAMETER_ERROR, 0, 0, slot);
         return rc::PARAMETER_ERROR;
     };
@@ -100,16 +115,26 @@ fn validate_ops(m: &Message, is_write: bool) -> Result<(), u8> {
         }
         match o.op_type {
             op::READ => {}
-            op::WRITE | op::INCR | op::APPEND | op::PREPEND | op::TOUCH | op::DELETE_ALL if is_write => {
-                if matches!(o.op_type, op::WRITE | op::INCR | op::APPEND | op::PREPEND) && o.name.is_empty() {
+            op::WRITE | op::INCR | op::APPEND | op::PREPEND | op::TOUCH | op::DELETE_ALL
+                if is_write =>
+            {
+                if matches!(o.op_type, op::WRITE | op::INCR | op::APPEND | op::PREPEND)
+                    && o.name.is_empty()
+                {
                     return Err(rc::BIN_NAME_TOO_LONG);
                 }
                 if o.op_type == op::WRITE {
                     ops::validate_particle(o.particle_type, o.value)?;
                 }
             }
-            op::CDT_READ | op::CDT_MODIFY | op::EXP_READ | op::EXP_MODIFY | op::BITS_READ
-            | op::BITS_MODIFY | op::HLL_READ | op::HLL_MODIFY => return Err(rc::UNSUPPORTED_FEATURE),
+            op::CDT_READ
+            | op::CDT_MODIFY
+            | op::EXP_READ
+            | op::EXP_MODIFY
+            | op::BITS_READ
+            | op::BITS_MODIFY
+            | op::HLL_READ
+            | op::HLL_MODIFY => return Err(rc::UNSUPPORTED_FEATURE),
             _ => return Err(rc::PARAMETER_ERROR),
         }
     }
@@ -117,7 +142,11 @@ fn validate_ops(m: &Message, is_write: bool) -> Result<(), u8> {
 }
 
 /// Removes `digest` if it expired and returns the live record, if any.
-fn live<'p>(part: &'p mut crate::store::PartitionMap, digest: &[u8; 20], now: &Now) -> Option<&'p mut Record> {
+fn live<'p>(
+    part: &'p mut crate::store::PartitionMap,
+    digest: &[u8; 20],
+    now: &Now,
+) -> Option<&'p mut Record> {
     if part.get(digest).is_some_and(|r| r.is_expired(now)) {
         part.remove(digest);
     }
@@ -180,7 +209,13 @@ fn generation_ok(req: &Request, current: u16) -> bool {
 
 /// Void time for a write: 0 = namespace default, -1 never, -2 keep, else now + ttl.
 fn void_time(ttl: u32, ns: &Namespace, existing: Option<u32>, now: &Now) -> Result<u32, u8> {
-    let from_ttl = |t: u32| if t == 0 { 0 } else { now.secs.saturating_add(t) };
+    let from_ttl = |t: u32| {
+        if t == 0 {
+            0
+        } else {
+            now.secs.saturating_add(t)
+        }
+    };
     match ttl {
         TTL_NEVER => Ok(0),
         TTL_KEEP => Ok(existing.unwrap_or_else(|| from_ttl(ns.default_ttl))),
@@ -236,7 +271,13 @@ fn write(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut 
 
     let start = out.len();
     let respond_all = req.info2 & msg::INFO2_RESPOND_ALL_OPS != 0;
-    let mut w = MsgWriter::start_record(out, &MsgHeader { transaction_ttl: slot, ..MsgHeader::default() });
+    let mut w = MsgWriter::start_record(
+        out,
+        &MsgHeader {
+            transaction_ttl: slot,
+            ..MsgHeader::default()
+        },
+    );
     let mut failure = None;
     for o in req.msg.ops() {
         let result = match o.op_type {
@@ -251,7 +292,9 @@ fn write(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut 
                 Ok(())
             }
             _ => match BinName::new(o.name) {
-                Some(name) => ops::apply_bin_op(&mut bins, name, o.op_type, o.particle_type, o.value),
+                Some(name) => {
+                    ops::apply_bin_op(&mut bins, name, o.op_type, o.particle_type, o.value)
+                }
                 None => Err(OpError(rc::BIN_NAME_TOO_LONG)),
             },
         };
@@ -286,7 +329,10 @@ fn write(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut 
         1
     };
     let key = req.msg.field(field::KEY);
-    let size: usize = bins.iter().map(|b| b.value.len() + b.name.as_bytes().len() + 12).sum::<usize>()
+    let size: usize = bins
+        .iter()
+        .map(|b| b.value.len() + b.name.as_bytes().len() + 12)
+        .sum::<usize>()
         + key.map_or(0, <[u8]>::len)
         + 64;
     if size > MAX_RECORD_SIZE {

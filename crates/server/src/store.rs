@@ -23,7 +23,9 @@ pub struct Now {
 impl Now {
     /// Reads the system clock.
     pub fn get() -> Now {
-        let d = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let d = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
         Now {
             secs: d.as_secs().saturating_sub(CITRUSLEAF_EPOCH) as u32,
             nanos: d.as_nanos() as u64,
@@ -43,7 +45,10 @@ impl BinName {
     pub fn new(name: &[u8]) -> Option<BinName> {
         let mut bytes = [0u8; 15];
         bytes.get_mut(..name.len())?.copy_from_slice(name);
-        Some(BinName { len: name.len() as u8, bytes })
+        Some(BinName {
+            len: name.len() as u8,
+            bytes,
+        })
     }
 
     /// The name bytes.
@@ -94,7 +99,11 @@ impl Record {
 
     /// Rough stored size, compared with the write-block limit.
     pub fn size(&self) -> usize {
-        let bins: usize = self.bins.iter().map(|b| b.value.len() + b.name.as_bytes().len() + 12).sum();
+        let bins: usize = self
+            .bins
+            .iter()
+            .map(|b| b.value.len() + b.name.as_bytes().len() + 12)
+            .sum();
         bins + self.key.as_ref().map_or(0, |k| k.len()) + 64
     }
 }
@@ -148,7 +157,9 @@ impl Namespace {
             name: name.to_string(),
             default_ttl,
             replication_factor,
-            partitions: (0..N_PARTITIONS).map(|_| Mutex::new(PartitionMap::default())).collect(),
+            partitions: (0..N_PARTITIONS)
+                .map(|_| Mutex::new(PartitionMap::default()))
+                .collect(),
             truncates: Mutex::new(HashMap::new()),
         }
     }
@@ -194,7 +205,12 @@ impl Namespace {
                 e.bytes += r.size() as u64;
             }
         }
-        for set in self.truncates.lock().unwrap_or_else(|e| e.into_inner()).keys() {
+        for set in self
+            .truncates
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+        {
             if !set.is_empty() {
                 sets.entry(set.clone()).or_default();
             }
@@ -207,7 +223,12 @@ impl Namespace {
     /// Live records in the namespace.
     pub fn objects(&self, now: &Now) -> u64 {
         (0..N_PARTITIONS)
-            .map(|pid| self.lock(pid).values().filter(|r| !r.is_expired(now)).count() as u64)
+            .map(|pid| {
+                self.lock(pid)
+                    .values()
+                    .filter(|r| !r.is_expired(now))
+                    .count() as u64
+            })
             .sum()
     }
 }
@@ -230,7 +251,14 @@ mod tests {
     use super::*;
 
     fn rec(set: &[u8], lut: u64) -> Record {
-        Record { set: set.into(), key: None, generation: 1, void_time: 0, lut_nanos: lut, bins: vec![] }
+        Record {
+            set: set.into(),
+            key: None,
+            generation: 1,
+            void_time: 0,
+            lut_nanos: lut,
+            bins: vec![],
+        }
     }
 
     #[test]

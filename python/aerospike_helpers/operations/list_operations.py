@@ -70,7 +70,7 @@ Op = dict[str, Any]
 
 
 def _op(
-    code: int, bin_name: str, ctx: list | None, policy: dict | None = None, **fields: Any
+    code: int, bin_name: str, ctx: list | None, policy: dict | None = None, /, **fields: Any
 ) -> Op:
     # Falsy policy and ctx (None, {}, []) are left out, as in the official client.
     op: Op = {OP_KEY: code, BIN_KEY: bin_name, **fields}
@@ -81,7 +81,7 @@ def _op(
     return op
 
 
-def _ranged(code: int, bin_name: str, ctx: list | None, count: int | None, **fields: Any) -> Op:
+def _ranged(code: int, bin_name: str, ctx: list | None, count: int | None, /, **fields: Any) -> Op:
     op: Op = {OP_KEY: code, BIN_KEY: bin_name, **fields}
     if count is not None:
         op[COUNT_KEY] = count

@@ -14,10 +14,12 @@ values in the tagged JSON of codec.py.
 Step kinds: ``call`` (a client method), ``fn`` (a function of the aerospike /
 aerospike_helpers modules), ``sleep`` (seconds), ``poll`` (repeat a step until its outcome
 has the exception type ``until``, or succeeds when ``until`` is "ok", for at most
-``timeout`` seconds). Request-only tags: ``$key`` {pk, ns, set}, ``$set`` (this run's set),
+``timeout`` seconds); a ``call`` may carry ``then``, methods chained on its result
+(``[["results", []]]``). Request-only tags: ``$key`` {pk, ns, set}, ``$set`` (this run's set),
 ``$const`` (an aerospike constant), ``$call`` [dotted name, args, kwargs], ``$now_ns``
-(time.time_ns() plus an offset in seconds), ``$geo`` (GeoJSON text), ``$zeros`` (bytes(n)).
-A key's set "+sfx" means this run's set followed by sfx.
+(time.time_ns() plus an offset in seconds), ``$geo`` (GeoJSON text), ``$zeros`` (bytes(n)),
+``$compiled`` (a ``$call`` whose result gets ``.compile()``: expressions).
+A key's set "+sfx" means this run's set followed by sfx; NO_SET means None.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from aerospike import exception as aex
 from codec import decode, encode
 
 ALLOWED_ROOTS = ("aerospike", "aerospike_helpers")
+NO_SET = "\x00none"  # a key's set given as this means a key without a set (None)
 
 
 def resolve(dotted: str) -> Any:
@@ -59,7 +62,9 @@ class Run:
         if tag == "$key":
             pk = self.decode(payload["pk"])
             set_name = payload.get("set", self.set)
-            if set_name.startswith("+"):
+            if set_name == NO_SET:
+                set_name = None
+            elif set_name.startswith("+"):
                 set_name = self.set + set_name[1:]
             return (payload.get("ns", "test"), set_name, pk)
         if tag == "$set":
@@ -73,6 +78,8 @@ class Run:
             return resolve(name)(*self.decode(args), **self.decode(kwargs))
         if tag == "$now_ns":
             return time.time_ns() + int(payload * 1e9)
+        if tag == "$compiled":
+            return self.hook("$call", payload).compile()
         if tag == "$geo":
             return aerospike.geojson(payload)
         raise ValueError(f"unknown tag {tag}")
@@ -112,7 +119,12 @@ class Run:
                 raise ValueError(f"bad step {step}")
             args = self.decode(step.get("args", []))
             kwargs = self.decode(step.get("kwargs", {}))
-            return {"ok": encode(target(*args, **kwargs), self.obj_hook)}
+            value = target(*args, **kwargs)
+            for method, m_args in step.get("then", []):
+                # Chained calls (scan -> results); a method returning None keeps the object.
+                result = getattr(value, method)(*self.decode(m_args))
+                value = value if result is None else result
+            return {"ok": encode(value, self.obj_hook)}
         except Exception as exc:  # noqa: BLE001 - every outcome is data for the test
             return {"exc": describe_exc(exc)}
 

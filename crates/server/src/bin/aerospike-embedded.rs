@@ -1,1 +1,96 @@
-fn main() {}
+//! `aerospike-embedded --host 127.0.0.1 --port 3000 --nodes 3 --namespace test --namespace bar`
+//!
+//! Prints `aerospike-embedded ready host:port,...` once every node accepts, then runs
+//! until SIGINT/SIGTERM and exits 0.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use aeropy_server::{Cluster, ClusterConfig, NamespaceConfig};
+
+const USAGE: &str = "usage: aerospike-embedded [--host H] [--port P (0 = free ports)] [--nodes N] \
+[--namespace NAME]... [--default-ttl SECS] [--replication-factor N] [--cluster-name NAME]";
+
+fn parse_args() -> Result<ClusterConfig, String> {
+    let mut cfg = ClusterConfig {
+        port: 3000,
+        ..ClusterConfig::default()
+    };
+    let mut namespaces = Vec::new();
+    let (mut ttl, mut rf) = (0u32, 1u8);
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        if flag == "--help" || flag == "-h" {
+            return Err(USAGE.to_string());
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => args
+                .next()
+                .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?,
+        };
+        let bad = |_| format!("invalid value for {flag}: {value}");
+        match flag.as_str() {
+            "--host" => cfg.host = value.clone(),
+            "--port" => cfg.port = value.parse().map_err(bad)?,
+            "--nodes" => cfg.nodes = value.parse().map_err(bad)?,
+            "--namespace" => namespaces.push(value.clone()),
+            "--default-ttl" => ttl = value.parse().map_err(bad)?,
+            "--replication-factor" => rf = value.parse().map_err(bad)?,
+            "--cluster-name" => cfg.cluster_name = value.clone(),
+            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
+        }
+    }
+    if namespaces.is_empty() {
+        namespaces = vec!["test".into(), "bar".into()];
+    }
+    cfg.namespaces = namespaces
+        .iter()
+        .map(|n| NamespaceConfig {
+            name: n.clone(),
+            default_ttl: ttl,
+            replication_factor: rf,
+        })
+        .collect();
+    Ok(cfg)
+}
+
+fn main() -> ExitCode {
+    let cfg = match parse_args() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    }) {
+        eprintln!("aerospike-embedded: cannot install signal handler: {e}");
+        return ExitCode::FAILURE;
+    }
+    let mut cluster = match Cluster::start(cfg) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("aerospike-embedded: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let hosts: Vec<String> = cluster
+        .hosts()
+        .iter()
+        .map(|(h, p)| format!("{h}:{p}"))
+        .collect();
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "aerospike-embedded ready {}", hosts.join(","));
+    let _ = stdout.flush();
+    drop(stdout);
+    let _ = rx.recv();
+    cluster.shutdown();
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,175 @@
+//! The core client against the embedded server: commands, routing, node loss.
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::time::{Duration, Instant};
+
+use aeropy_core::wire::{OP_APPEND, OP_INCR, OP_READ, P_INTEGER, P_NULL, P_STRING};
+use aeropy_core::{
+    Bins, Client, ClusterConfig, Error, GenerationPolicy, Key, Policy, Record, RecordExists,
+    UserKey, Value, WriteMeta,
+};
+use aeropy_server::{Cluster, ClusterConfig as ServerConfig};
+
+fn start(nodes: usize) -> (Cluster, Client) {
+    let server = Cluster::start(ServerConfig {
+        nodes,
+        ..ServerConfig::default()
+    })
+    .unwrap();
+    let client = Client::connect(ClusterConfig {
+        hosts: server.hosts(),
+        tend_interval: Duration::from_millis(50),
+        ..ClusterConfig::default()
+    })
+    .unwrap();
+    (server, client)
+}
+
+fn key(pk: i64) -> Key {
+    Key::new("test", "core", UserKey::Int(pk)).unwrap()
+}
+
+#[test]
+fn put_get_operate_remove() {
+    let (mut server, client) = start(1);
+    let p = Policy::default();
+    let m = WriteMeta::default();
+    let k = key(1);
+    let bins = Bins(vec![
+        ("i".into(), Value::Int(7)),
+        ("s".into(), Value::String("ab".into())),
+        ("f".into(), Value::Float(1.5)),
+        ("b".into(), Value::Blob(vec![0, 1])),
+        (
+            "l".into(),
+            Value::List(vec![Value::Int(1), Value::String("x".into())]),
+        ),
+        (
+            "m".into(),
+            Value::Map(vec![(Value::String("k".into()), Value::Bool(true))]),
+        ),
+    ]);
+    client.put(&k, &bins, &m, &p).unwrap();
+
+    let mut r = Record::default();
+    assert!(client.get(&k, None, &p, &mut r).unwrap());
+    assert_eq!(r.generation, 1);
+    for (name, v) in &bins.0 {
+        assert_eq!(r.bin(name), Some(v), "{name}");
+    }
+
+    let mut some = Record::default();
+    client.get(&k, Some(&["i"]), &p, &mut some).unwrap();
+    assert_eq!(some.bins, vec![("i".to_string(), Value::Int(7))]);
+
+    let mut op = Record::default();
+    client
+        .operate(
+            &k,
+            &|w| {
+                w.op(OP_INCR, P_INTEGER, b"i", &3i64.to_be_bytes())?;
+                w.op(OP_APPEND, P_STRING, b"s", b"cd")?;
+                w.op(OP_READ, P_NULL, b"i", &[])?;
+                w.op(OP_READ, P_NULL, b"s", &[])
+            },
+            &m,
+            &p,
+            &mut op,
+        )
+        .unwrap();
+    assert_eq!(op.bin("i"), Some(&Value::Int(10)));
+    assert_eq!(op.bin("s"), Some(&Value::String("abcd".into())));
+
+    assert!(client.remove(&k, &m, &p).unwrap());
+    assert!(!client.remove(&k, &m, &p).unwrap());
+    assert!(!client.get(&k, None, &p, &mut Record::default()).unwrap());
+    client.close();
+    server.shutdown();
+}
+
+#[test]
+fn write_policies_map_to_server_errors() {
+    let (mut server, client) = start(1);
+    let p = Policy::default();
+    let k = key(2);
+    let bins = Bins(vec![("a".into(), Value::Int(1))]);
+    client.put(&k, &bins, &WriteMeta::default(), &p).unwrap();
+    let create = WriteMeta {
+        exists: RecordExists::CreateOnly,
+        ..WriteMeta::default()
+    };
+    assert_eq!(client.put(&k, &bins, &create, &p).unwrap_err().code(), 5);
+    let gen = WriteMeta {
+        gen_policy: GenerationPolicy::ExpectEqual,
+        generation: 9,
+        ..WriteMeta::default()
+    };
+    assert_eq!(client.put(&k, &bins, &gen, &p).unwrap_err().code(), 3);
+    let missing = Key::new("nope", "core", UserKey::Int(1)).unwrap();
+    let err = client
+        .put(&missing, &bins, &WriteMeta::default(), &p)
+        .unwrap_err();
+    assert_eq!(err.code(), 20, "{err}");
+    client.close();
+    server.shutdown();
+}
+
+#[test]
+fn routes_to_partition_masters() {
+    let (mut server, client) = start(3);
+    assert_eq!(client.nodes().len(), 3);
+    let p = Policy::default();
+    for i in 0..200 {
+        let bins = Bins(vec![("i".into(), Value::Int(i))]);
+        client
+            .put(&key(i), &bins, &WriteMeta::default(), &p)
+            .unwrap();
+    }
+    let misroutes: u64 = (0..3).map(|n| server.counters(n).misroutes).sum();
+    let requests: u64 = (0..3).map(|n| server.counters(n).requests).sum();
+    assert!(requests >= 200);
+    assert_eq!(misroutes, 0);
+    client.close();
+    server.shutdown();
+}
+
+#[test]
+fn survives_a_node_stop() {
+    let (mut server, client) = start(2);
+    let p = Policy {
+        max_retries: 3,
+        sleep_between_retries: Duration::from_millis(50),
+        ..Policy::default()
+    };
+    server.stop_node(1);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while client.nodes().len() != 1 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(client.nodes().len(), 1);
+    for i in 0..50 {
+        let bins = Bins(vec![("i".into(), Value::Int(i))]);
+        client
+            .put(&key(i), &bins, &WriteMeta::default(), &p)
+            .unwrap();
+    }
+    server.start_node(1).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while client.nodes().len() != 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(client.nodes().len(), 2);
+    client.close();
+    server.shutdown();
+}
+
+#[test]
+fn connect_failure_is_a_connection_error() {
+    let err = Client::connect(ClusterConfig {
+        hosts: vec![("127.0.0.1".into(), 1)],
+        ..ClusterConfig::default()
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+}

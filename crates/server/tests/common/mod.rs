@@ -1,0 +1,134 @@
+//! Helpers shared by the integration tests: raw frames over a socket.
+#![allow(dead_code, clippy::unwrap_used, clippy::panic)]
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use aeropy_protocol::digest;
+use aeropy_protocol::frame::{ProtoHeader, TYPE_MSG};
+use aeropy_protocol::info;
+use aeropy_protocol::msg::{self, Message, MsgHeader, MsgWriter, RecordIter};
+
+pub fn connect(host: &(String, u16)) -> TcpStream {
+    let s = TcpStream::connect((host.0.as_str(), host.1)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.set_nodelay(true).unwrap();
+    s
+}
+
+/// Reads one whole frame: (type, body).
+pub fn read_frame(s: &mut TcpStream) -> std::io::Result<(u8, Vec<u8>)> {
+    let mut h = [0u8; 8];
+    s.read_exact(&mut h)?;
+    let hdr = ProtoHeader::parse_raw(&h).unwrap();
+    let mut body = vec![0u8; hdr.length as usize];
+    s.read_exact(&mut body)?;
+    Ok((hdr.msg_type, body))
+}
+
+pub fn info(s: &mut TcpStream, cmds: &[&str]) -> Vec<(String, String)> {
+    let mut f = Vec::new();
+    info::write_request(&mut f, cmds);
+    s.write_all(&f).unwrap();
+    let (t, body) = read_frame(s).unwrap();
+    assert_eq!(t, 1);
+    info::parse_reply(&body)
+        .unwrap()
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+pub fn info1(s: &mut TcpStream, cmd: &str) -> String {
+    info(s, &[cmd]).pop().unwrap().1
+}
+
+/// An owned copy of a reply record.
+#[derive(Debug, Clone)]
+pub struct Rec {
+    pub header: MsgHeader,
+    pub ops: Vec<(u8, u8, Vec<u8>, Vec<u8>)>,
+}
+
+impl Rec {
+    pub fn rc(&self) -> u8 {
+        self.header.result_code
+    }
+    pub fn bin(&self, name: &str) -> Option<(u8, Vec<u8>)> {
+        self.ops
+            .iter()
+            .find(|o| o.2 == name.as_bytes())
+            .map(|o| (o.1, o.3.clone()))
+    }
+}
+
+pub fn owned(m: &Message) -> Rec {
+    Rec {
+        header: m.header,
+        ops: m
+            .ops()
+            .map(|o| {
+                (
+                    o.op_type,
+                    o.particle_type,
+                    o.name.to_vec(),
+                    o.value.to_vec(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Sends a type-3 frame and reads the reply records (until LAST for batch/scan).
+pub fn exchange(s: &mut TcpStream, frame: &[u8], multi: bool) -> Vec<Rec> {
+    s.write_all(frame).unwrap();
+    let mut out = Vec::new();
+    loop {
+        let (t, body) = read_frame(s).unwrap();
+        assert_eq!(t, TYPE_MSG);
+        let mut done = !multi;
+        for r in RecordIter::new(&body) {
+            let m = r.unwrap();
+            if m.header.info3 & msg::INFO3_LAST != 0
+                || m.header.result_code != 0
+                    && multi
+                    && m.header.n_ops == 0
+                    && m.header.transaction_ttl == 0
+            {
+                done = true;
+            }
+            out.push(owned(&m));
+        }
+        if done {
+            return out;
+        }
+    }
+}
+
+/// Builds a single-record request for key `key` (string) in `ns`/`set`.
+pub fn request(
+    ns: &str,
+    set: &str,
+    key: &str,
+    header: MsgHeader,
+    ops: &[(u8, u8, &str, Vec<u8>)],
+) -> Vec<u8> {
+    let d = digest::digest_str(set.as_bytes(), key);
+    let mut buf = Vec::new();
+    let mut w = MsgWriter::start(&mut buf, &header);
+    w.namespace_field(ns.as_bytes())
+        .set_field(set.as_bytes())
+        .digest_field(&d);
+    for (op, pt, name, value) in ops {
+        w.op(*op, *pt, name.as_bytes(), value);
+    }
+    w.finish();
+    buf
+}
+
+pub fn one(s: &mut TcpStream, frame: &[u8]) -> Rec {
+    let mut v = exchange(s, frame, false);
+    assert_eq!(v.len(), 1);
+    v.pop().unwrap()
+}

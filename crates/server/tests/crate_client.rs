@@ -1,0 +1,163 @@
+//! The `aerospike` crate (3.0.0) tends a 3-node embedded cluster: it discovers every
+//! node through peers, routes each key to its master (no misroutes), and carries on
+//! when a node is stopped and started again.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // test code: a failed unwrap is a failed test
+
+use std::time::{Duration, Instant};
+
+use aeropy_server::{Cluster, ClusterConfig};
+use aerospike::{
+    as_bin, as_key, BatchOperation, BatchPolicy, BatchReadPolicy, Bins, Client, ClientPolicy,
+    PartitionFilter, QueryPolicy, ReadPolicy, Statement, Value, WritePolicy,
+};
+use futures::StreamExt;
+
+async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn put_get_all(client: &Client, round: i64, n: i64) {
+    let (wp, rp) = (WritePolicy::default(), ReadPolicy::default());
+    for i in 0..n {
+        let key = as_key!("test", "crate", i);
+        let bins = [
+            as_bin!("i", i),
+            as_bin!("round", round),
+            as_bin!("s", format!("v{i}")),
+        ];
+        client.put(&wp, &key, &bins).await.unwrap();
+    }
+    for i in 0..n {
+        let rec = client
+            .get(&rp, &as_key!("test", "crate", i), Bins::All)
+            .await
+            .unwrap();
+        assert_eq!(rec.bins.get("i"), Some(&Value::Int(i)));
+        assert_eq!(rec.bins.get("round"), Some(&Value::Int(round)));
+        assert_eq!(rec.bins.get("s"), Some(&Value::String(format!("v{i}"))));
+    }
+}
+
+fn totals(c: &Cluster) -> (u64, u64) {
+    (0..c.len())
+        .map(|i| c.counters(i))
+        .fold((0, 0), |(r, m), x| (r + x.requests, m + x.misroutes))
+}
+
+/// Waits until every running node has answered `replicas` with its current generation:
+/// the counters are then reset so only steady-state routing is measured.
+async fn settle(c: &Cluster, client: &Client, nodes: usize) {
+    wait_for("all nodes", || client.nodes().len() == nodes).await;
+    // A couple of tend rounds so every node's replicas are re-read.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    c.reset_counters();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crate_client_tends_three_nodes() {
+    let mut cluster = Cluster::start(ClusterConfig {
+        nodes: 3,
+        ..ClusterConfig::default()
+    })
+    .unwrap();
+    let (host, port) = cluster.hosts()[0].clone();
+    let policy = ClientPolicy {
+        tend_interval: 250,
+        ..ClientPolicy::default()
+    };
+    let client = Client::new(&policy, &format!("{host}:{port}"))
+        .await
+        .unwrap();
+    settle(&cluster, &client, 3).await;
+    let mut names: Vec<String> = client
+        .nodes()
+        .iter()
+        .map(|n| n.name().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names, cluster.node_ids());
+
+    put_get_all(&client, 1, 300).await;
+    let (requests, misroutes) = totals(&cluster);
+    assert!(requests >= 600, "requests {requests}");
+    assert_eq!(misroutes, 0, "misrouted requests");
+    assert!(
+        (0..3).all(|i| cluster.counters(i).requests > 50),
+        "load spread over the nodes"
+    );
+
+    // batch read through the crate
+    let bp = BatchReadPolicy::default();
+    let mut ops: Vec<BatchOperation> = (0..50)
+        .map(|i| BatchOperation::read(&bp, as_key!("test", "crate", i), Bins::All))
+        .collect();
+    ops.push(BatchOperation::read(
+        &bp,
+        as_key!("test", "crate", "missing"),
+        Bins::All,
+    ));
+    client
+        .batch(&BatchPolicy::default(), &mut ops)
+        .await
+        .unwrap();
+    for (i, op) in ops.iter().take(50).enumerate() {
+        assert_eq!(
+            op.record().unwrap().bins.get("i"),
+            Some(&Value::Int(i as i64))
+        );
+    }
+    assert!(ops[50].record().is_none());
+    assert_eq!(totals(&cluster).1, 0, "batch rows misrouted");
+
+    // a partition scan across the three nodes returns every record once
+    let stmt = Statement::new("test", "crate", Bins::All);
+    let rs = client
+        .query(&QueryPolicy::default(), PartitionFilter::all(), stmt)
+        .await
+        .unwrap();
+    let mut seen: Vec<i64> = rs
+        .into_stream()
+        .map(|r| match r.unwrap().bins.get("i") {
+            Some(Value::Int(i)) => *i,
+            other => panic!("bin i = {other:?}"),
+        })
+        .collect()
+        .await;
+    seen.sort_unstable();
+    assert_eq!(seen, (0..300).collect::<Vec<_>>());
+    assert_eq!(totals(&cluster).1, 0, "scans misrouted");
+
+    // stop a node: the client drops it and keeps working on the other two
+    cluster.stop_node(1);
+    settle(&cluster, &client, 2).await;
+    put_get_all(&client, 2, 300).await;
+    assert_eq!(totals(&cluster).1, 0, "misroutes with a node down");
+    assert_eq!(cluster.counters(1).requests, 0);
+
+    // start it again: it is rediscovered and takes its partitions back
+    cluster.start_node(1).unwrap();
+    settle(&cluster, &client, 3).await;
+    put_get_all(&client, 3, 300).await;
+    assert_eq!(totals(&cluster).1, 0, "misroutes after restart");
+    assert!(cluster.counters(1).requests > 50);
+
+    // moving partitions bumps partition-generation; the client follows
+    cluster.move_partitions(0..4096, 2);
+    settle(&cluster, &client, 3).await;
+    put_get_all(&client, 4, 100).await;
+    assert_eq!(totals(&cluster).1, 0, "misroutes after moving partitions");
+    assert_eq!(
+        cluster.counters(0).requests + cluster.counters(1).requests,
+        0
+    );
+
+    client.close().await.unwrap();
+    cluster.shutdown();
+    // ports are free again
+    assert!(std::net::TcpListener::bind((host.as_str(), port)).is_ok());
+}

@@ -1,0 +1,167 @@
+"""Stubs of the compiled core ``aerospike._aerospike``."""
+
+from collections.abc import Sequence
+from typing import Any, final
+
+from typing_extensions import Self, TypeAlias
+
+_Key: TypeAlias = tuple[str, str | None, Any] | tuple[str, str | None, Any, Any]
+_Meta: TypeAlias = dict[str, int]
+_Record: TypeAlias = tuple[tuple[str, str | None, Any, bytearray], _Meta, dict[str, Any]]
+
+__version__: str
+
+def calc_digest(ns: str, set: str | None, key: int | str | bytes | bytearray) -> bytearray: ...
+def get_partition_id(digest: bytes | bytearray) -> int: ...
+
+@final
+class Client:
+    def __new__(cls, config: dict[str, Any]) -> Self: ...
+    def connect(self, username: str | None = None, password: str | None = None) -> Self: ...
+    def close(self) -> None: ...
+    def is_connected(self) -> bool: ...
+    def put(
+        self,
+        key: _Key,
+        bins: dict[str, Any],
+        meta: _Meta | None = None,
+        policy: dict[str, Any] | None = None,
+        serializer: int | None = None,
+    ) -> int: ...
+    def get(self, key: _Key, policy: dict[str, Any] | None = None) -> _Record: ...
+    def select(
+        self, key: _Key, bins: Sequence[str], policy: dict[str, Any] | None = None
+    ) -> _Record: ...
+    def exists(
+        self, key: _Key, policy: dict[str, Any] | None = None
+    ) -> tuple[tuple[str, str | None, Any, bytearray], _Meta | None]: ...
+    def remove(
+        self, key: _Key, meta: _Meta | None = None, policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def remove_bin(
+        self,
+        key: _Key,
+        list: list[str],
+        meta: _Meta | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> int: ...
+    def touch(
+        self,
+        key: _Key,
+        val: int | None = None,
+        meta: _Meta | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> int: ...
+    def append(
+        self,
+        key: _Key,
+        bin: str,
+        val: str | bytes | bytearray,
+        meta: _Meta | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> int: ...
+    def prepend(
+        self,
+        key: _Key,
+        bin: str,
+        val: str | bytes | bytearray,
+        meta: _Meta | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> int: ...
+    def increment(
+        self,
+        key: _Key,
+        bin: str,
+        offset: float,
+        meta: _Meta | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> int: ...
+    def operate(
+        self,
+        key: _Key,
+        list: list[dict[str, Any]],
+        meta: _Meta | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> _Record: ...
+    def operate_ordered(
+        self,
+        key: _Key,
+        list: list[dict[str, Any]],
+        meta: _Meta | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> tuple[tuple[str, str | None, Any, bytearray], _Meta, list[tuple[str, Any]]]: ...
+    def get_key_digest(
+        self, ns: str, set: str | None, key: int | str | bytes | bytearray
+    ) -> bytearray: ...
+    def info(
+        self,
+        command: str,
+        hosts: list[tuple[str, int]] | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> dict[str, tuple[Any | None, str]]: ...
+    def info_all(
+        self, command: str, policy: dict[str, Any] | None = None
+    ) -> dict[str, tuple[Any | None, str]]: ...
+    def info_node(
+        self, command: str, host: tuple[str, int], policy: dict[str, Any] | None = None
+    ) -> str: ...
+    def info_single_node(
+        self,
+        command: str,
+        host: str | tuple[str, int],
+        policy: dict[str, Any] | None = None,
+    ) -> str: ...
+    def info_random_node(self, command: str, policy: dict[str, Any] | None = None) -> str: ...
+    def get_nodes(self) -> list[tuple[str, int]]: ...
+    def get_node_names(self) -> list[dict[str, Any]]: ...
+    def has_geo(self) -> bool: ...
+    def shm_key(self) -> int | None: ...
+    def get_many(
+        self, keys: Sequence[_Key], policy: dict[str, Any] | None = None
+    ) -> list[tuple[Any, _Meta | None, dict[str, Any] | None]]: ...
+    def select_many(
+        self, keys: Sequence[_Key], bins: Sequence[str], policy: dict[str, Any] | None = None
+    ) -> list[tuple[Any, _Meta | None, dict[str, Any] | None]]: ...
+    def exists_many(
+        self, keys: Sequence[_Key], policy: dict[str, Any] | None = None
+    ) -> list[tuple[Any, _Meta | None]]: ...
+    def batch_read(
+        self,
+        keys: Sequence[_Key],
+        bins: Sequence[str] | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> Any: ...
+    def batch_operate(
+        self,
+        keys: Sequence[_Key],
+        ops: list[dict[str, Any]],
+        policy_batch: dict[str, Any] | None = None,
+        policy_batch_write: dict[str, Any] | None = None,
+        ttl: int | None = None,
+    ) -> Any: ...
+    def batch_remove(
+        self,
+        keys: Sequence[_Key],
+        policy_batch: dict[str, Any] | None = None,
+        policy_batch_remove: dict[str, Any] | None = None,
+    ) -> Any: ...
+    def batch_write(
+        self, batch_records: Any, policy_batch: dict[str, Any] | None = None
+    ) -> Any: ...
+
+@final
+class EmbeddedCluster:
+    def __new__(
+        cls,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        nodes: int = 1,
+        namespaces: list[str] = ...,
+        cluster_name: str = "embedded",
+        default_ttl: int = 0,
+    ) -> Self: ...
+    def hosts(self) -> list[tuple[str, int]]: ...
+    def stop_node(self, i: int) -> None: ...
+    def start_node(self, i: int) -> None: ...
+    def node_stats(self, i: int) -> dict[str, int]: ...
+    def shutdown(self) -> None: ...

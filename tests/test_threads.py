@@ -1,0 +1,81 @@
+"""One client shared by 8 threads: no lost writes, no crossed replies."""
+
+from __future__ import annotations
+
+import os
+import threading
+import warnings
+from typing import Any
+
+import aerospike
+import pytest
+
+
+def test_eight_threads_share_one_client(client: Any, set_name: str) -> None:
+    errors: list[BaseException] = []
+    per_thread = 200
+
+    def work(tid: int) -> None:
+        try:
+            for i in range(per_thread):
+                key = ("test", set_name, f"{tid}-{i}")
+                client.put(key, {"tid": tid, "i": i, "s": "x" * (i % 50)})
+                _, _, bins = client.get(key)
+                assert bins == {"tid": tid, "i": i, "s": "x" * (i % 50)}
+                client.increment(("test", set_name, "counter"), "n", 1)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=50)
+    assert not errors, errors[:3]
+    assert client.get(("test", set_name, "counter"))[2]["n"] == 8 * per_thread
+
+
+def test_gil_is_released_during_io(client: Any, set_name: str) -> None:
+    """A pure-Python thread keeps running while others wait on the network."""
+    stop = threading.Event()
+    ticks = [0]
+
+    def spin() -> None:
+        while not stop.is_set():
+            ticks[0] += 1
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        for i in range(300):
+            client.put(("test", set_name, i), {"a": i})
+    finally:
+        stop.set()
+        spinner.join()
+    assert ticks[0] > 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_fork_child_reconnects(config: dict[str, Any], set_name: str) -> None:
+    """After fork(), the child's commands fail clearly until it calls connect()."""
+    c = aerospike.client(config).connect()
+    c.put(("test", set_name, "f"), {"a": 1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # child: never return into pytest
+        code = 1
+        try:
+            try:
+                c.get(("test", set_name, "f"))
+                code = 2
+            except aerospike.exception.ClusterError:
+                c.connect()
+                if c.get(("test", set_name, "f"))[2] == {"a": 1}:
+                    code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
+    assert c.get(("test", set_name, "f"))[2] == {"a": 1}
+    c.close()
