@@ -677,9 +677,22 @@ impl Client {
                 return Ok(slf.clone());
             }
             this.forget_forked();
-            let cfg = this.settings.cluster.clone();
+            let mut cfg = this.settings.cluster.clone();
+            let arg = |v: Option<&Bound<'py, PyAny>>| -> PyResult<Option<String>> {
+                v.filter(|v| !v.is_none())
+                    .map(|v| v.extract::<String>())
+                    .transpose()
+            };
+            let user = arg(username)?.or_else(|| this.settings.user.clone());
+            let password = arg(password)?.or_else(|| this.settings.password.clone());
             let core = py
-                .detach(|| CoreClient::connect(cfg))
+                .detach(|| {
+                    if let Some(user) = user.filter(|u| !u.is_empty()) {
+                        let pw = password.unwrap_or_default();
+                        cfg.credentials = Some(aeropy_core::Credentials::new(&user, &pw)?);
+                    }
+                    CoreClient::connect(cfg)
+                })
                 .map_err(|e| to_pyerr(py, &e))?;
             if let Ok(mut c) = this.core.write() {
                 *c = Some((pid, Arc::new(core)));
@@ -1247,14 +1260,16 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let (records_cls, record_cls) = batch_classes(py)?;
+            let given = key_list(py, keys)?;
+            let rows = self.batch_rows(py, keys, bins, policy, false)?;
             let out = PyList::empty(py);
-            for k in key_list(py, keys)? {
-                let br = record_cls.call1((&k,))?;
-                let res = match bins.filter(|b| !b.is_none()) {
-                    None => self.get(py, &k, policy),
-                    Some(b) => self.select(py, &k, b, policy),
-                };
-                set_batch_result(py, &br, res)?;
+            for (k, row) in given.iter().zip(rows) {
+                let br = record_cls.call1((k,))?;
+                br.setattr("result", row.code)?;
+                match row.record {
+                    Some(rec) => br.setattr("record", rec)?,
+                    None => br.setattr("record", py.None())?,
+                }
                 out.append(br)?;
             }
             records_cls.call1((out,))
@@ -1389,13 +1404,26 @@ impl Client {
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
         guard(py, || {
+            let rows = self.batch_rows(py, keys, None, policy, true)?;
             let l = PyList::empty(py);
-            for k in key_list(py, keys)? {
-                l.append(self.exists(py, &k, policy)?)?;
+            for row in rows {
+                let meta = match row.meta {
+                    Some(m) if row.code == 0 => m.into_any(),
+                    _ => py.None().into_bound(py),
+                };
+                l.append(PyTuple::new(py, [row.key, meta])?)?;
             }
             Ok(l)
         })
     }
+}
+
+/// One key's outcome in a batch read.
+struct BatchRow<'py> {
+    key: Bound<'py, PyAny>,
+    code: i64,
+    meta: Option<Bound<'py, PyDict>>,
+    record: Option<Bound<'py, PyAny>>,
 }
 
 fn batch_classes(py: Python<'_>) -> PyResult<(Bound<'_, PyAny>, Bound<'_, PyAny>)> {
@@ -1486,35 +1514,111 @@ impl Client {
         policy: Option<&Bound<'py, PyAny>>,
         bins: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
+        let rows = self.batch_rows(py, keys, bins, policy, false)?;
         let l = PyList::empty(py);
-        for k in key_list(py, keys)? {
-            let r = match bins {
-                None => self.get(py, &k, policy),
-                Some(b) => self.select(py, &k, b, policy),
-            };
-            match r {
-                Ok(rec) => l.append(rec)?,
-                Err(e)
-                    if e.value(py)
-                        .getattr("code")
-                        .and_then(|c| c.extract::<i64>())
-                        .ok()
-                        == Some(2) =>
-                {
-                    let pk = parse_key(py, &k)?;
-                    l.append(PyTuple::new(
-                        py,
-                        [
-                            pk.to_tuple(py)?.into_any(),
-                            py.None().into_bound(py),
-                            py.None().into_bound(py),
-                        ],
-                    )?)?;
-                }
-                Err(e) => return Err(e),
+        for row in rows {
+            match row.record {
+                Some(rec) => l.append(rec)?,
+                None => l.append(PyTuple::new(
+                    py,
+                    [row.key, py.None().into_bound(py), py.None().into_bound(py)],
+                )?)?,
             }
         }
         Ok(l)
+    }
+
+    /// One batch read with the batch protocol; a row per key, in key order.
+    fn batch_rows<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        bins: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+        header_only: bool,
+    ) -> PyResult<Vec<BatchRow<'py>>> {
+        let p = self.policy(py, &self.settings.policies.batch, policy)?;
+        let parsed: Vec<PyKey<'py>> = key_list(py, keys)?
+            .iter()
+            .map(|k| parse_key(py, k))
+            .collect::<PyResult<_>>()?;
+        let names: Option<Vec<String>> = match bins.filter(|b| !b.is_none()) {
+            None => None,
+            Some(b) => {
+                let items: Vec<Bound<'py, PyAny>> = if let Ok(l) = b.cast::<PyList>() {
+                    l.iter().collect()
+                } else if let Ok(t) = b.cast::<PyTuple>() {
+                    t.iter().collect()
+                } else {
+                    return Err(param_err(py, "bins must be a list of bin names"));
+                };
+                Some(
+                    items
+                        .iter()
+                        .map(|n| bin_name(py, n))
+                        .collect::<PyResult<_>>()?,
+                )
+            }
+        };
+        let mut rows: Vec<BatchRow<'py>> = parsed
+            .iter()
+            .map(|k| {
+                Ok(BatchRow {
+                    key: k.to_tuple(py)?.into_any(),
+                    code: 2,
+                    meta: None,
+                    record: None,
+                })
+            })
+            .collect::<PyResult<_>>()?;
+        if parsed.is_empty() {
+            return Ok(rows);
+        }
+        let core_keys: Vec<Key> = parsed.iter().map(|k| k.key.clone()).collect();
+        let core = self.core(py)?;
+        let name_refs: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+        let which = if header_only {
+            aeropy_core::BatchBins::Header
+        } else if names.is_some() {
+            aeropy_core::BatchBins::Names(&name_refs)
+        } else {
+            aeropy_core::BatchBins::All
+        };
+        let replies = py
+            .detach(|| core.batch_read(&core_keys, which, &p.base))
+            .map_err(|e| to_pyerr(py, &e))?;
+        let mut err = None;
+        let res = replies.for_each(|r| {
+            let i = r.batch_index as usize;
+            let Some(row) = rows.get_mut(i) else {
+                return Err(Error::Parse(format!("batch row index {i} out of range")));
+            };
+            row.code = i64::from(r.result_code);
+            if r.result_code != 0 {
+                return Ok(());
+            }
+            let built = (|| -> PyResult<()> {
+                let meta = meta_dict(py, r.generation, r.void_time)?;
+                if !header_only {
+                    let bins = self.bins_from_reply(py, r, Shape::Dict)?;
+                    row.record = Some(
+                        PyTuple::new(py, [row.key.clone(), meta.clone().into_any(), bins])?
+                            .into_any(),
+                    );
+                }
+                row.meta = Some(meta);
+                Ok(())
+            })();
+            built.map_err(|e| {
+                err = Some(e);
+                Error::Client(String::new())
+            })
+        });
+        if let Some(e) = err {
+            return Err(e);
+        }
+        res.map_err(|e| to_pyerr(py, &e))?;
+        Ok(rows)
     }
 }
 

@@ -121,6 +121,9 @@ impl<'py> Ser<'_, 'py> {
         }
         if let Ok(b) = v.cast::<PyBytes>() {
             buf.extend_from_slice(b.as_bytes());
+            if v.cast_exact::<PyBytes>().is_err() && special(v)? == Special::Hll {
+                return Ok(wire::P_HLL);
+            }
             return Ok(wire::P_BLOB);
         }
         if let Ok(b) = v.cast::<PyByteArray>() {
@@ -134,6 +137,9 @@ impl<'py> Ser<'_, 'py> {
         if v.cast::<PyDict>().is_ok() {
             self.pack(buf, v, 0)?;
             return Ok(wire::P_MAP);
+        }
+        if special(v)? == Special::Null {
+            return Ok(wire::P_NULL);
         }
         if v.is_instance(geojson_class(py)?)? {
             let text = v.call_method0(intern!(py, "dumps"))?;
@@ -175,7 +181,12 @@ impl<'py> Ser<'_, 'py> {
         } else if let Ok(f) = v.cast::<PyFloat>() {
             msgpack::pack_f64(buf, f.value());
         } else if let Ok(b) = v.cast::<PyBytes>() {
-            msgpack::pack_particle_bytes(buf, wire::P_BLOB, b.as_bytes());
+            let t = if v.cast_exact::<PyBytes>().is_err() && special(v)? == Special::Hll {
+                wire::P_HLL
+            } else {
+                wire::P_BLOB
+            };
+            msgpack::pack_particle_bytes(buf, t, b.as_bytes());
         } else if let Ok(b) = v.cast::<PyByteArray>() {
             msgpack::pack_particle_bytes(buf, wire::P_BLOB, &b.to_vec());
         } else if let Ok(l) = v.cast::<PyList>() {
@@ -184,6 +195,19 @@ impl<'py> Ser<'_, 'py> {
                 self.pack(buf, &item, depth + 1)?;
             }
         } else if let Ok(d) = v.cast::<PyDict>() {
+            if v.cast_exact::<PyDict>().is_err() && special(v)? == Special::KeyOrdered {
+                // Key-ordered map: flags ext first, then the pairs sorted by key.
+                let items = d.items();
+                let _ = items.sort();
+                msgpack::pack_map_header(buf, d.len() + 1);
+                buf.extend_from_slice(&[0xc7, 0x00, 0x01, 0xc0]);
+                for pair in items.iter() {
+                    let (k, item): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair.extract()?;
+                    self.pack(buf, &k, depth + 1)?;
+                    self.pack(buf, &item, depth + 1)?;
+                }
+                return Ok(());
+            }
             msgpack::pack_map_header(buf, d.len());
             for (k, item) in d.iter() {
                 self.pack(buf, &k, depth + 1)?;
@@ -197,8 +221,15 @@ impl<'py> Ser<'_, 'py> {
                 str_bytes(py, text.cast::<PyString>()?)?.as_bytes(),
             );
         } else {
-            let (t, b) = self.serialize_other(v)?;
-            msgpack::pack_particle_bytes(buf, t, &b);
+            match special(v)? {
+                Special::Wildcard => buf.extend_from_slice(&[0xd4, 0xff, 0x00]),
+                Special::Infinite => buf.extend_from_slice(&[0xd4, 0xff, 0x01]),
+                Special::Null => msgpack::pack_nil(buf),
+                _ => {
+                    let (t, b) = self.serialize_other(v)?;
+                    msgpack::pack_particle_bytes(buf, t, &b);
+                }
+            }
         }
         Ok(())
     }
@@ -225,6 +256,34 @@ fn str_bytes<'a>(
 ) -> PyResult<std::borrow::Cow<'a, str>> {
     s.to_cow()
         .map_err(|_| param_err(py, "string is not valid UTF-8 (lone surrogates?)"))
+}
+
+/// The `aerospike` module's marker types, recognised by class name (they live in
+/// `aerospike/__init__.py`).
+#[derive(Debug, PartialEq, Eq)]
+enum Special {
+    None,
+    Wildcard,
+    Infinite,
+    Null,
+    Hll,
+    KeyOrdered,
+}
+
+fn special(v: &Bound<'_, PyAny>) -> PyResult<Special> {
+    let t = v.get_type();
+    let module = t.module()?;
+    if module.to_cow()? != "aerospike" {
+        return Ok(Special::None);
+    }
+    Ok(match t.name()?.to_cow()?.as_ref() {
+        "CDTWildcard" => Special::Wildcard,
+        "CDTInfinite" => Special::Infinite,
+        "_Null" => Special::Null,
+        "HyperLogLog" => Special::Hll,
+        "KeyOrderedDict" => Special::KeyOrdered,
+        _ => Special::None,
+    })
 }
 
 fn bytes_of(v: &Bound<'_, PyAny>) -> Option<Vec<u8>> {
@@ -314,7 +373,13 @@ impl<'a, 'py> De<'a, 'py> {
             wire::P_BOOL => PyBool::new(py, data.first().is_some_and(|&b| b != 0))
                 .to_owned()
                 .into_any(),
-            wire::P_HLL => PyBytes::new(py, data).into_any(),
+            wire::P_HLL => match py
+                .import("aerospike")
+                .and_then(|m| m.getattr("HyperLogLog"))
+            {
+                Ok(cls) => cls.call1((PyBytes::new(py, data),))?,
+                Err(_) => PyBytes::new(py, data).into_any(),
+            },
             wire::P_GEOJSON => {
                 let text = aeropy_core::value::geojson_text(data)
                     .map_err(|e| client_err(py, e.message()))?;

@@ -147,3 +147,102 @@ def test_odd_values_never_crash(client: Any, make_key: Any, value: Any) -> None:
         client.put(make_key("odd"), {"a": value})
     except ex.AerospikeError:
         pass
+
+
+class _SilentServer:
+    """Answers the tend info commands like a one-node cluster, never answers records."""
+
+    def __init__(self) -> None:
+        import base64
+        import socket
+        import threading
+
+        self.replicas = "test:0,1," + base64.b64encode(b"\xff" * 512).decode()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        import threading
+
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: Any) -> None:
+        import struct
+
+        answers = {
+            "node": "SILENT1",
+            "partition-generation": "1",
+            "peers-clear-std": "1,3000,[]",
+            "replicas": self.replicas,
+        }
+        with conn:
+            while not self.stop.is_set():
+                try:
+                    header = conn.recv(8, 0x100)  # MSG_WAITALL
+                    if len(header) < 8:
+                        return
+                    size = struct.unpack(">Q", header)[0] & 0xFFFFFFFFFFFF
+                    body = conn.recv(size, 0x100) if size else b""
+                except OSError:
+                    return
+                if header[1] != 1:
+                    continue  # a record command: never answered
+                lines = [cmd for cmd in body.decode().split("\n") if cmd]
+                reply = "".join(f"{cmd}\t{answers.get(cmd, '')}\n" for cmd in lines).encode()
+                conn.sendall(struct.pack(">Q", (2 << 56) | (1 << 48) | len(reply)) + reply)
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+def test_no_reply_is_a_timeout_not_a_hang() -> None:
+    import time
+
+    srv = _SilentServer()
+    try:
+        c = aerospike.client({"hosts": [("127.0.0.1", srv.port)]}).connect()
+        start = time.monotonic()
+        with pytest.raises(ex.TimeoutError):
+            c.get(("test", "s", 1), policy={"total_timeout": 300, "max_retries": 1})
+        assert time.monotonic() - start < 2
+        with pytest.raises(ex.TimeoutError) as info:
+            c.put(("test", "s", 1), {"a": 1}, policy={"total_timeout": 200})
+        assert info.value.in_doubt is True
+        c.close()
+    finally:
+        srv.close()
+
+
+def test_pool_limit_gives_no_more_connections(config: dict[str, Any]) -> None:
+    import threading
+
+    c = aerospike.client({**config, "max_conns_per_node": 1}).connect()
+    outcomes: list[str] = []
+
+    def work() -> None:
+        for i in range(100):
+            try:
+                c.put(("test", "pool", i), {"a": i}, policy={"max_retries": 0})
+                outcomes.append("ok")
+            except ex.NoMoreConnectionsError:
+                outcomes.append("limit")
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    c.close()
+    assert len(outcomes) == 400
+    assert "ok" in outcomes

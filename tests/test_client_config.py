@@ -143,3 +143,15 @@ def test_module_functions() -> None:
     assert digest.hex() == "82d7213b469812947c109a6d341e3b5b1dedec1f"
     assert aerospike.get_partition_id(digest) == (digest[0] | digest[1] << 8) & 4095
     assert isinstance(aerospike.__version__, str)
+
+
+@pytest.mark.parametrize("how", ["config", "connect"])
+def test_credentials_log_in(config: dict[str, Any], how: str) -> None:
+    """The embedded server has security off (LOGIN answers 52): the client proceeds."""
+    if how == "config":
+        c = aerospike.client({**config, "user": "admin", "password": "admin"}).connect()
+    else:
+        c = aerospike.client(config).connect("admin", "admin")
+    c.put(("test", "auth", 1), {"a": 1})
+    assert c.get(("test", "auth", 1))[2] == {"a": 1}
+    c.close()

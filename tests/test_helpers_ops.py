@@ -6072,3 +6072,581 @@ def test_string_policy_default() -> None:
 
     assert StringPolicy().write_flags == WriteFlags.DEFAULT
     assert StringPolicy(WriteFlags.NO_FAIL).write_flags == 4
+
+
+# --- packed expressions ---------------------------------------------------------------
+# (source, hex of the wire bytes the official client 19.3 packs for it: get_expression_base64).
+PACK_CASES = [
+    (
+        "exp.And(exp.Eq(exp.IntBin('a'), 1), exp.GT(exp.StrBin('b'), 'x'))",
+        "93109301935102a161019303935103a162a20378",
+    ),
+    ("exp.Eq(exp.IntBin('a'), 300)", "9301935102a161cd012c"),
+    ("exp.Eq(exp.IntBin('a'), -5)", "9301935102a161fb"),
+    ("exp.Eq(exp.IntBin('a'), -200)", "9301935102a161d1ff38"),
+    ("exp.Eq(exp.IntBin('a'), 2**40)", "9301935102a161cf0000010000000000"),
+    ("exp.Eq(exp.IntBin('a'), -2**40)", "9301935102a161d3ffffff0000000000"),
+    ("exp.Eq(exp.IntBin('a'), 200)", "9301935102a161ccc8"),
+    ("exp.Eq(exp.IntBin('a'), 70000)", "9301935102a161ce00011170"),
+    ("exp.Eq(exp.IntBin('a'), -40000)", "9301935102a161d2ffff63c0"),
+    ("exp.Eq(exp.IntBin('a'), -3000000000)", "9301935102a161d3ffffffff4d2fa200"),
+    ("exp.Eq(exp.IntBin('a'), 2**63-1)", "9301935102a161cf7fffffffffffffff"),
+    ("exp.Eq(exp.FloatBin('a'), 1.5)", "9301935107a161cb3ff8000000000000"),
+    (
+        "exp.Eq(exp.StrBin('a'), 'x'*40)",
+        "9301935103a161d9290378787878787878787878787878787878787878787878787878787878787878787878787878787878",
+    ),
+    (
+        "exp.Eq(exp.StrBin('a'), 'x'*300)",
+        "9301935103a161da012d03787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878",
+    ),
+    ("exp.Eq(exp.StrBin('a'), 'é')", "9301935103a161a303c3a9"),
+    ("exp.Eq(exp.BlobBin('a'), b'ab')", "9301935106a161a3046162"),
+    ("exp.Eq(exp.BlobBin('a'), bytearray(b'ab'))", "9301935106a161a3046162"),
+    ("exp.Eq(exp.BoolBin('a'), True)", "9301935101a161c3"),
+    ("exp.Eq(exp.BoolBin('a'), False)", "9301935101a161c2"),
+    ("exp.Eq(exp.ListBin('a'), [1, 'x'])", "9301935104a161927e9201a20378"),
+    ("exp.Eq(exp.ListBin('a'), [])", "9301935104a161927e90"),
+    ("exp.Eq(exp.MapBin('a'), {'k': 1, 'a': 2})", "9301935105a16182a2036102a2036b01"),
+    ("exp.Eq(exp.MapBin('a'), {})", "9301935105a16180"),
+    ("exp.Eq(exp.IntBin('a'), None)", "9301935102a161c0"),
+    (
+        "exp.Eq(exp.ListBin('a'), [[1], {'a': b'x'}, 2.5, None, True])",
+        "9301935104a161927e95910181a20361a20478cb4004000000000000c0c3",
+    ),
+    (
+        "exp.Eq(exp.ListBin('a'), list(range(20)))",
+        "9301935104a161927edc0014000102030405060708090a0b0c0d0e0f10111213",
+    ),
+    ("exp.BinExists('a')", "93029252a16100"),
+    ("exp.BinType('a')", "9252a161"),
+    ("exp.Unknown()", "9100"),
+    ("exp.KeyInt()", "925002"),
+    ("exp.KeyStr()", "925003"),
+    ("exp.KeyBlob()", "925006"),
+    ("exp.KeyExists()", "9147"),
+    ("exp.DigestMod(3)", "924003"),
+    ("exp.TTL()", "9145"),
+    ("exp.VoidTime()", "9144"),
+    ("exp.LastUpdateTime()", "9142"),
+    ("exp.SinceUpdateTime()", "9143"),
+    ("exp.SetName()", "9146"),
+    ("exp.DeviceSize()", "9141"),
+    ("exp.MemorySize()", "9149"),
+    ("exp.RecordSize()", "914a"),
+    ("exp.IsTombstone()", "9148"),
+    (
+        "exp.Let(exp.Def('x', exp.IntBin('a')), exp.Def('y', 2), exp.LT(exp.Var('x'), exp.Var('y')))",
+        "967da178935102a161a179029305927ca178927ca179",
+    ),
+    ("exp.Cond(exp.BinExists('a'), 1, exp.Unknown())", "947b93029252a16100019100"),
+    ("exp.CmpRegex(2, 'a.*', exp.StrBin('s'))", "940702a3612e2a935103a173"),
+    (
+        "exp.CmpGeo(exp.GeoBin('g'), aerospike.GeoJSON({'type': 'Point', 'coordinates': [1, 2]}))",
+        "9308935108a167d929177b2274797065223a2022506f696e74222c2022636f6f7264696e61746573223a205b312c20325d7d",
+    ),
+    (
+        "exp.Not(exp.Or(exp.BinExists('a'), exp.BinExists('b')))",
+        "9212931193029252a1610093029252a16200",
+    ),
+    ("exp.Exclusive(exp.BinExists('a'), exp.BinExists('b'))", "931393029252a1610093029252a16200"),
+    ("exp.NE(exp.IntBin('a'), 1)", "9302935102a16101"),
+    ("exp.GE(exp.IntBin('a'), 1)", "9304935102a16101"),
+    ("exp.LE(exp.IntBin('a'), 1)", "9306935102a16101"),
+    ("exp.LT(exp.IntBin('a'), 1)", "9305935102a16101"),
+    ("exp.Add(exp.IntBin('a'), 1, 2)", "9414935102a1610102"),
+    ("exp.Sub(exp.IntBin('a'), 1)", "9315935102a16101"),
+    ("exp.Mul(exp.IntBin('a'), 2)", "9316935102a16102"),
+    ("exp.Div(exp.FloatBin('a'), 2.0)", "9317935107a161cb4000000000000000"),
+    ("exp.IntBin('a') + 1", "9314935102a16101"),
+    ("exp.IntBin('a') + exp.IntBin('b') + 3", "9414935102a161935102a16203"),
+    ("(exp.IntBin('a') - 1) * 2 / exp.FloatBin('f')", "931793169315935102a1610102935107a166"),
+    ("exp.FloatBin('a') // 2.0", "921c9317935107a161cb4000000000000000"),
+    ("(exp.FloatBin('a') ** 2.0) % 3", "931a9318935107a161cb400000000000000003"),
+    ("abs(exp.IntBin('a'))", "921b935102a161"),
+    ("exp.Pow(exp.FloatBin('a'), 2.0)", "9318935107a161cb4000000000000000"),
+    ("exp.Log(exp.FloatBin('a'), 2.0)", "9319935107a161cb4000000000000000"),
+    ("exp.Mod(exp.IntBin('a'), 2)", "931a935102a16102"),
+    ("exp.Floor(exp.FloatBin('a'))", "921c935107a161"),
+    ("exp.Ceil(exp.FloatBin('a'))", "921d935107a161"),
+    ("exp.ToInt(exp.FloatBin('a'))", "921e935107a161"),
+    ("exp.ToFloat(exp.IntBin('a'))", "921f935102a161"),
+    ("exp.Min(1, 2, 3)", "9432010203"),
+    ("exp.Max(1, 2, 3)", "9433010203"),
+    ("exp.IntAnd(exp.IntBin('a'), 1)", "9320935102a16101"),
+    ("exp.IntOr(exp.IntBin('a'), 1)", "9321935102a16101"),
+    ("exp.IntXOr(exp.IntBin('a'), 1)", "9322935102a16101"),
+    ("exp.IntNot(exp.IntBin('a'))", "9223935102a161"),
+    ("exp.IntLeftShift(exp.IntBin('a'), 1)", "9324935102a16101"),
+    ("exp.IntRightShift(exp.IntBin('a'), 1)", "9325935102a16101"),
+    ("exp.IntArithmeticRightShift(exp.IntBin('a'), 1)", "9326935102a16101"),
+    ("exp.IntCount(exp.IntBin('a'))", "9227935102a161"),
+    ("exp.IntLeftScan(exp.IntBin('a'), True)", "9328935102a161c3"),
+    ("exp.IntRightScan(exp.IntBin('a'), False)", "9329935102a161c2"),
+    ("exp.Val(5)", "05"),
+    ("exp.Val('s')", "a20373"),
+    ("exp.Val([1, 2])", "927e920102"),
+    ("exp.Eq(exp.Val([1, 2]), exp.ListBin('a'))", "9301927e920102935104a161"),
+    ("exp.Eq(exp.IntBin('a'), aerospike.CDTInfinite())", "9301935102a161d4ff01"),
+    ("exp.Eq(exp.ListBin('a'), [aerospike.CDTWildcard()])", "9301935104a161927e91d4ff00"),
+    (
+        "exp.Eq(exp.MapBin('a'), aerospike.KeyOrderedDict({'b': 1, 'a': 2}))",
+        "9301935105a16183c70001c0a2036102a2036201",
+    ),
+    ("exp.Eq(exp.IntBin('a'), True)", "9301935102a161c3"),
+    ("exp.ListSize(None, 'l')", "957f02009110935104a16c"),
+    ("exp.ListSize([cdt_ctx.cdt_ctx_list_index(1)], 'l')", "957f020093ccff9210019110935104a16c"),
+    (
+        "exp.ListSize([cdt_ctx.cdt_ctx_map_key('k'), cdt_ctx.cdt_ctx_list_index_create(2, aerospike.LIST_ORDERED, True)], 'l')",
+        "957f020093ccff9422a2036bccd0029110935104a16c",
+    ),
+    (
+        "exp.MapSize([cdt_ctx.cdt_ctx_map_key_create('k', aerospike.MAP_KEY_ORDERED), cdt_ctx.cdt_ctx_map_rank(-1), cdt_ctx.cdt_ctx_map_value(2), cdt_ctx.cdt_ctx_map_index(0), cdt_ctx.cdt_ctx_list_rank(0), cdt_ctx.cdt_ctx_list_value('v')], 'm')",
+        "957f020093ccff9ccca2a2036b21ff23022000110013a203769160935105a16d",
+    ),
+    (
+        "exp.MapSize([cdt_ctx.cdt_ctx_list_index_create(1, aerospike.LIST_UNORDERED, False), cdt_ctx.cdt_ctx_list_index_create(1, aerospike.LIST_UNORDERED, True), cdt_ctx.cdt_ctx_map_key_create('k', aerospike.MAP_UNORDERED), cdt_ctx.cdt_ctx_map_key_create('k', aerospike.MAP_KEY_VALUE_ORDERED)], 'm')",
+        "957f020093ccff985001cc900162a2036bcce2a2036b9160935105a16d",
+    ),
+    (
+        "exp.MapSize([cdt_ctx.cdt_ctx_list_value([1, 2]), cdt_ctx.cdt_ctx_map_key(b'k')], 'm')",
+        "957f020093ccff941392010222a2046b9160935105a16d",
+    ),
+    (
+        "exp.ListGetByIndex(None, aerospike.LIST_RETURN_VALUE, exp.ResultType.STRING, 0, 'l')",
+        "957f030093130700935104a16c",
+    ),
+    (
+        "exp.ListGetByIndex(None, aerospike.LIST_RETURN_VALUE, exp.ResultType.BOOLEAN, 0, 'l')",
+        "957f010093130700935104a16c",
+    ),
+    (
+        "exp.ListGetByIndex(None, aerospike.LIST_RETURN_RANK, exp.ResultType.INTEGER, 0, 'l')",
+        "957f020093130300935104a16c",
+    ),
+    (
+        "exp.ListGetByIndex(None, aerospike.LIST_RETURN_COUNT, exp.ResultType.INTEGER, 0, 'l')",
+        "957f020093130500935104a16c",
+    ),
+    (
+        "exp.ListGetByIndex(None, aerospike.LIST_RETURN_EXISTS, exp.ResultType.BOOLEAN, 0, 'l')",
+        "957f010093130d00935104a16c",
+    ),
+    ("exp.ListGetByValue(None, aerospike.LIST_RETURN_VALUE, 5, 'l')", "957f040093160705935104a16c"),
+    (
+        "exp.ListGetByValue(None, aerospike.LIST_RETURN_COUNT, 5, 'l', inverted=True)",
+        "957f02009316ce0001000505935104a16c",
+    ),
+    (
+        "exp.ListGetByValue(None, aerospike.LIST_RETURN_EXISTS, 5, 'l')",
+        "957f010093160d05935104a16c",
+    ),
+    ("exp.ListGetByValue(None, aerospike.LIST_RETURN_INDEX, 5, 'l')", "957f040093160105935104a16c"),
+    ("exp.ListGetByValue(None, aerospike.LIST_RETURN_RANK, 5, 'l')", "957f040093160305935104a16c"),
+    (
+        "exp.ListGetByValue(None, aerospike.LIST_RETURN_REVERSE_INDEX, 5, 'l')",
+        "957f040093160205935104a16c",
+    ),
+    (
+        "exp.ListGetByValueRange(None, aerospike.LIST_RETURN_VALUE, 1, 5, 'l')",
+        "957f04009419070105935104a16c",
+    ),
+    (
+        "exp.ListGetByValueList(None, aerospike.LIST_RETURN_VALUE, [1, 2], 'l')",
+        "957f0400931707927e920102935104a16c",
+    ),
+    (
+        "exp.ListGetByIndexRange(None, aerospike.LIST_RETURN_VALUE, 1, 2, 'l')",
+        "957f04009418070102935104a16c",
+    ),
+    (
+        "exp.ListGetByIndexRangeToEnd(None, aerospike.LIST_RETURN_VALUE, 1, 'l')",
+        "957f040093180701935104a16c",
+    ),
+    (
+        "exp.ListGetByRank(None, aerospike.LIST_RETURN_RANK, exp.ResultType.INTEGER, 0, 'l')",
+        "957f020093150300935104a16c",
+    ),
+    (
+        "exp.ListGetByRankRange(None, aerospike.LIST_RETURN_VALUE, 0, 2, 'l')",
+        "957f0400941a070002935104a16c",
+    ),
+    (
+        "exp.ListGetByRankRangeToEnd(None, aerospike.LIST_RETURN_VALUE, 0, 'l')",
+        "957f0400931a0700935104a16c",
+    ),
+    (
+        "exp.ListGetByValueRelRankRange(None, aerospike.LIST_RETURN_VALUE, 5, 0, 2, 'l')",
+        "957f0400951b07050002935104a16c",
+    ),
+    (
+        "exp.ListGetByValueRelRankRangeToEnd(None, aerospike.LIST_RETURN_VALUE, 5, 0, 'l')",
+        "957f0400941b070500935104a16c",
+    ),
+    ("exp.ListAppend(None, None, 5, 'l')", "957f0440920105935104a16c"),
+    (
+        "exp.ListAppend(None, {'list_order': aerospike.LIST_ORDERED, 'write_flags': aerospike.LIST_WRITE_ADD_UNIQUE}, 5, 'l')",
+        "957f04409401050101935104a16c",
+    ),
+    (
+        "exp.ListAppend(None, {'write_flags': aerospike.LIST_WRITE_NO_FAIL}, 5, 'l')",
+        "957f04409401050004935104a16c",
+    ),
+    ("exp.ListAppendItems(None, None, [5, 6], 'l')", "957f04409202927e920506935104a16c"),
+    (
+        "exp.ListAppendItems(None, {'list_order': aerospike.LIST_ORDERED}, [5, 6], 'l')",
+        "957f04409402927e9205060100935104a16c",
+    ),
+    ("exp.ListInsert(None, None, 0, 5, 'l')", "957f044093030005935104a16c"),
+    (
+        "exp.ListInsert(None, {'write_flags': aerospike.LIST_WRITE_INSERT_BOUNDED}, 0, 5, 'l')",
+        "957f04409403000502935104a16c",
+    ),
+    ("exp.ListInsertItems(None, None, 0, [5], 'l')", "957f0440930400927e9105935104a16c"),
+    ("exp.ListIncrement(None, None, 0, 5, 'l')", "957f0440930c0005935104a16c"),
+    (
+        "exp.ListIncrement(None, {'list_order': aerospike.LIST_ORDERED, 'write_flags': aerospike.LIST_WRITE_NO_FAIL}, 0, 5, 'l')",
+        "957f0440950c00050104935104a16c",
+    ),
+    ("exp.ListSet(None, None, 0, 5, 'l')", "957f044093090005935104a16c"),
+    (
+        "exp.ListSet(None, {'write_flags': aerospike.LIST_WRITE_NO_FAIL}, 0, 5, 'l')",
+        "957f04409409000504935104a16c",
+    ),
+    ("exp.ListClear(None, 'l')", "957f0440910b935104a16c"),
+    ("exp.ListSort(None, aerospike.LIST_SORT_DROP_DUPLICATES, 'l')", "957f0440920d02935104a16c"),
+    ("exp.ListRemoveByValue(None, 5, 'l')", "957f044093230005935104a16c"),
+    ("exp.ListRemoveByValueList(None, [5], 'l')", "957f0440932400927e9105935104a16c"),
+    ("exp.ListRemoveByValueRange(None, 1, 5, 'l')", "957f04409426000105935104a16c"),
+    ("exp.ListRemoveByValueRelRankToEnd(None, 5, 1, 'l')", "957f04409428000501935104a16c"),
+    ("exp.ListRemoveByValueRelRankRange(None, 5, 1, 2, 'l')", "957f0440952800050102935104a16c"),
+    ("exp.ListRemoveByIndex(None, 0, 'l')", "957f044093200000935104a16c"),
+    ("exp.ListRemoveByIndexRangeToEnd(None, 1, 'l')", "957f044093250001935104a16c"),
+    ("exp.ListRemoveByIndexRange(None, 1, 2, 'l')", "957f04409425000102935104a16c"),
+    ("exp.ListRemoveByRank(None, 0, 'l')", "957f044093220000935104a16c"),
+    ("exp.ListRemoveByRankRangeToEnd(None, 0, 'l')", "957f044093270000935104a16c"),
+    (
+        "exp.ListRemoveByRankRange(None, 0, 2, 'l', inverted=True)",
+        "957f04409427ce000100000002935104a16c",
+    ),
+    ("exp.InList(5, 'l')", "930905935104a16c"),
+    ("exp.InList([5], exp.ListBin('l'))", "9309927e9105935104a16c"),
+    (
+        "exp.ListAppend([cdt_ctx.cdt_ctx_list_index(0)], None, 5, 'l')",
+        "957f044093ccff921000920105935104a16c",
+    ),
+    (
+        "exp.ListGetByIndex(None, aerospike.LIST_RETURN_VALUE, exp.ResultType.INTEGER, 0, exp.ListGetByIndex(None, aerospike.LIST_RETURN_VALUE, exp.ResultType.LIST, 0, 'l'))",
+        "957f020093130700957f040093130700935104a16c",
+    ),
+    (
+        "exp.GT(exp.ListSize(None, exp.ListAppend(None, None, 5, 'l')), 2)",
+        "9303957f02009110957f0440920105935104a16c02",
+    ),
+    ("exp.MapSize(None, 'm')", "957f02009160935105a16d"),
+    (
+        "exp.MapGetByKey(None, aerospike.MAP_RETURN_VALUE, exp.ResultType.INTEGER, 'k', 'm')",
+        "957f0200936107a2036b935105a16d",
+    ),
+    (
+        "exp.MapGetByKey(None, aerospike.MAP_RETURN_KEY, exp.ResultType.STRING, 'k', 'm')",
+        "957f0300936106a2036b935105a16d",
+    ),
+    (
+        "exp.MapGetByKey(None, aerospike.MAP_RETURN_COUNT, exp.ResultType.INTEGER, 'k', 'm')",
+        "957f0200936105a2036b935105a16d",
+    ),
+    (
+        "exp.MapGetByKey(None, aerospike.MAP_RETURN_INDEX, exp.ResultType.INTEGER, 'k', 'm')",
+        "957f0200936101a2036b935105a16d",
+    ),
+    (
+        "exp.MapGetByKey(None, aerospike.MAP_RETURN_RANK, exp.ResultType.INTEGER, 'k', 'm')",
+        "957f0200936103a2036b935105a16d",
+    ),
+    (
+        "exp.MapGetByKey(None, aerospike.MAP_RETURN_VALUE, exp.ResultType.BLOB, 'k', 'm')",
+        "957f0600936107a2036b935105a16d",
+    ),
+    (
+        "exp.MapGetByKey(None, aerospike.MAP_RETURN_KEY_VALUE, exp.ResultType.MAP, 'k', 'm')",
+        "957f0500936108a2036b935105a16d",
+    ),
+    (
+        "exp.MapGetByKey(None, aerospike.MAP_RETURN_EXISTS, exp.ResultType.BOOLEAN, 'k', 'm')",
+        "957f010093610da2036b935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_KEY, 'a', 'c', 'm')",
+        "957f0400946706a20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_KEY_VALUE, 'a', 'c', 'm')",
+        "957f0500946708a20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_COUNT, 'a', 'c', 'm')",
+        "957f0200946705a20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_EXISTS, 'a', 'c', 'm')",
+        "957f010094670da20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_UNORDERED_MAP, 'a', 'c', 'm')",
+        "957f0500946710a20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_ORDERED_MAP, 'a', 'c', 'm')",
+        "957f0500946711a20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_VALUE, 'a', 'c', 'm')",
+        "957f0400946707a20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_INDEX, 'a', 'c', 'm')",
+        "957f0400946701a20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_REVERSE_RANK, 'a', 'c', 'm')",
+        "957f0400946704a20361a20363935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRange(None, aerospike.MAP_RETURN_KEY, 'a', None, 'm')",
+        "957f0400946706a20361c0935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyList(None, aerospike.MAP_RETURN_VALUE, ['a'], 'm')",
+        "957f0400936b07927e91a20361935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRelIndexRange(None, aerospike.MAP_RETURN_VALUE, 'a', 0, 2, 'm')",
+        "957f0400956d07a203610002935105a16d",
+    ),
+    (
+        "exp.MapGetByKeyRelIndexRangeToEnd(None, aerospike.MAP_RETURN_VALUE, 'a', 0, 'm')",
+        "957f0400946d07a2036100935105a16d",
+    ),
+    ("exp.MapGetByValue(None, aerospike.MAP_RETURN_KEY, 5, 'm')", "957f040093660605935105a16d"),
+    (
+        "exp.MapGetByValueRange(None, aerospike.MAP_RETURN_KEY, 1, 5, 'm')",
+        "957f04009469060105935105a16d",
+    ),
+    (
+        "exp.MapGetByValueRange(None, aerospike.MAP_RETURN_KEY, 1, None, 'm')",
+        "957f040094690601d4ff01935105a16d",
+    ),
+    (
+        "exp.MapGetByValueList(None, aerospike.MAP_RETURN_KEY, [1], 'm')",
+        "957f0400936c06927e9101935105a16d",
+    ),
+    (
+        "exp.MapGetByValueRelRankRange(None, aerospike.MAP_RETURN_KEY, 5, 0, 2, 'm')",
+        "957f0400956e06050002935105a16d",
+    ),
+    (
+        "exp.MapGetByValueRelRankRangeToEnd(None, aerospike.MAP_RETURN_KEY, 5, 0, 'm')",
+        "957f0400946e060500935105a16d",
+    ),
+    (
+        "exp.MapGetByIndex(None, aerospike.MAP_RETURN_VALUE, exp.ResultType.STRING, 0, 'm')",
+        "957f030093620700935105a16d",
+    ),
+    (
+        "exp.MapGetByIndexRange(None, aerospike.MAP_RETURN_VALUE, 0, 2, 'm')",
+        "957f04009468070002935105a16d",
+    ),
+    (
+        "exp.MapGetByIndexRangeToEnd(None, aerospike.MAP_RETURN_VALUE, 0, 'm')",
+        "957f040093680700935105a16d",
+    ),
+    (
+        "exp.MapGetByRank(None, aerospike.MAP_RETURN_VALUE, exp.ResultType.STRING, 0, 'm')",
+        "957f030093640700935105a16d",
+    ),
+    (
+        "exp.MapGetByRankRange(None, aerospike.MAP_RETURN_VALUE, 0, 2, 'm')",
+        "957f0400946a070002935105a16d",
+    ),
+    (
+        "exp.MapGetByRankRangeToEnd(None, aerospike.MAP_RETURN_VALUE, 0, 'm')",
+        "957f0400936a0700935105a16d",
+    ),
+    ("exp.MapPut(None, None, 'k', 1, 'm')", "957f05409343a2036b01935105a16d"),
+    (
+        "exp.MapPut(None, {'map_order': aerospike.MAP_KEY_ORDERED}, 'k', 1, 'm')",
+        "957f05409543a2036b010100935105a16d",
+    ),
+    (
+        "exp.MapPut(None, {'map_write_flags': aerospike.MAP_WRITE_FLAGS_CREATE_ONLY}, 'k', 1, 'm')",
+        "957f05409543a2036b010001935105a16d",
+    ),
+    (
+        "exp.MapPut(None, {'map_order': aerospike.MAP_KEY_ORDERED, 'map_write_flags': aerospike.MAP_WRITE_FLAGS_UPDATE_ONLY}, 'k', 1, 'm')",
+        "957f05409543a2036b010102935105a16d",
+    ),
+    ("exp.MapPutItems(None, None, {'k': 1}, 'm')", "957f0540924481a2036b01935105a16d"),
+    (
+        "exp.MapPutItems(None, {'map_write_flags': aerospike.MAP_WRITE_FLAGS_NO_FAIL}, {'k': 1}, 'm')",
+        "957f0540944481a2036b010004935105a16d",
+    ),
+    ("exp.MapIncrement(None, None, 'k', 1, 'm')", "957f05409349a2036b01935105a16d"),
+    ("exp.MapClear(None, 'm')", "957f0540914b935105a16d"),
+    ("exp.MapRemoveByKey(None, 'k', 'm')", "957f0540934c00a2036b935105a16d"),
+    ("exp.MapRemoveByKeyList(None, ['k'], 'm')", "957f0540935100927e91a2036b935105a16d"),
+    ("exp.MapRemoveByKeyRange(None, 'a', 'c', 'm')", "957f0540945400a20361a20363935105a16d"),
+    ("exp.MapRemoveByKeyRange(None, 'a', None, 'm')", "957f0540945400a20361d4ff01935105a16d"),
+    ("exp.MapRemoveByKeyRelIndexRangeToEnd(None, 'a', 1, 'm')", "957f0540945800a2036101935105a16d"),
+    ("exp.MapRemoveByKeyRelIndexRange(None, 'a', 1, 2, 'm')", "957f0540955800a203610102935105a16d"),
+    ("exp.MapRemoveByValue(None, 5, 'm')", "957f054093520005935105a16d"),
+    ("exp.MapRemoveByValueList(None, [5], 'm')", "957f0540935300927e9105935105a16d"),
+    ("exp.MapRemoveByValueRange(None, 1, 5, 'm')", "957f05409456000105935105a16d"),
+    ("exp.MapRemoveByValueRelRankRangeToEnd(None, 5, 1, 'm')", "957f05409459000501935105a16d"),
+    (
+        "exp.MapRemoveByValueRelRankRange(None, 5, 1, 2, 'm', inverted=True)",
+        "957f05409559ce00010000050102935105a16d",
+    ),
+    ("exp.MapRemoveByIndex(None, 0, 'm')", "957f0540934d0000935105a16d"),
+    ("exp.MapRemoveByIndexRangeToEnd(None, 0, 'm')", "957f054093550000935105a16d"),
+    ("exp.MapRemoveByIndexRange(None, 0, 2, 'm')", "957f05409455000002935105a16d"),
+    ("exp.MapRemoveByRank(None, 0, 'm')", "957f0540934f0000935105a16d"),
+    ("exp.MapRemoveByRankRangeToEnd(None, 0, 'm')", "957f054093570000935105a16d"),
+    ("exp.MapRemoveByRankRange(None, 0, 2, 'm')", "957f05409457000002935105a16d"),
+    ("exp.MapGetKeys('m')", "9265935105a16d"),
+    ("exp.MapGetValues(exp.MapBin('m'))", "9266935105a16d"),
+    ("exp.ListRemoveByValueRange(None, 1, None, 'l')", "957f044094260001d4ff01935104a16c"),
+    (
+        "exp.BitResize(None, 4, aerospike.BIT_RESIZE_FROM_FRONT, 'b')",
+        "957f06419400040001935106a162",
+    ),
+    (
+        "exp.BitResize({'bit_write_flags': aerospike.BIT_WRITE_UPDATE_ONLY}, 4, 0, 'b')",
+        "957f06419400040200935106a162",
+    ),
+    ("exp.BitResize(None, 4, None, 'b')", "957f06419400040000935106a162"),
+    ("exp.BitInsert(None, 1, b'ab', 'b')", "957f0641940101a304616200935106a162"),
+    ("exp.BitRemove(None, 1, 2, 'b')", "957f06419402010200935106a162"),
+    ("exp.BitSet(None, 0, 8, b'a', 'b')", "957f064195030008a2046100935106a162"),
+    ("exp.BitOr(None, 0, 8, b'a', 'b')", "957f064195040008a2046100935106a162"),
+    ("exp.BitXor(None, 0, 8, b'a', 'b')", "957f064195050008a2046100935106a162"),
+    (
+        "exp.BitAnd({'bit_write_flags': aerospike.BIT_WRITE_NO_FAIL}, 0, 8, b'a', exp.BlobBin('b'))",
+        "957f064195060008a2046104935106a162",
+    ),
+    ("exp.BitNot(None, 0, 8, 'b')", "957f06419407000800935106a162"),
+    ("exp.BitLeftShift(None, 0, 8, 2, 'b')", "957f0641950800080200935106a162"),
+    ("exp.BitRightShift(None, 0, 8, 2, 'b')", "957f0641950900080200935106a162"),
+    (
+        "exp.BitAdd(None, 0, 8, 1, aerospike.BIT_OVERFLOW_WRAP, 'b')",
+        "957f0641960a0008010004935106a162",
+    ),
+    (
+        "exp.BitSubtract(None, 0, 8, 1, aerospike.BIT_OVERFLOW_SATURATE, 'b')",
+        "957f0641960b0008010002935106a162",
+    ),
+    ("exp.BitSetInt(None, 0, 8, 1, 'b')", "957f0641950c00080100935106a162"),
+    ("exp.BitGet(0, 8, 'b')", "957f060193320008935106a162"),
+    ("exp.BitCount(0, 8, 'b')", "957f020193330008935106a162"),
+    ("exp.BitLeftScan(0, 8, True, 'b')", "957f020194340008c3935106a162"),
+    ("exp.BitRightScan(0, 8, False, 'b')", "957f020194350008c2935106a162"),
+    ("exp.BitGetInt(0, 8, True, 'b')", "957f02019436000801935106a162"),
+    ("exp.BitGetInt(0, 8, False, 'b')", "957f02019436000800935106a162"),
+    ("exp.HLLInit(None, 10, None, 'h')", "957f094294000aff00935109a168"),
+    (
+        "exp.HLLInit({'flags': aerospike.HLL_WRITE_CREATE_ONLY}, 10, 8, 'h')",
+        "957f094294000a0801935109a168",
+    ),
+    ("exp.HLLAdd(None, ['x'], None, None, 'h')", "957f09429501927e91a20378ffff00935109a168"),
+    ("exp.HLLAdd(None, ['x'], 10, None, 'h')", "957f09429501927e91a203780aff00935109a168"),
+    ("exp.HLLAdd(None, ['x'], 10, 8, 'h')", "957f09429501927e91a203780a0800935109a168"),
+    ("exp.HLLGetCount('h')", "957f02029132935109a168"),
+    ("exp.HLLDescribe('h')", "957f04029137935109a168"),
+    ("exp.HLLGetUnion([b'\\x00'], 'h')", "957f09029233927e91a20400935109a168"),
+    ("exp.HLLGetUnionCount([b'\\x00'], 'h')", "957f02029234927e91a20400935109a168"),
+    ("exp.HLLGetIntersectCount([b'\\x00'], 'h')", "957f02029235927e91a20400935109a168"),
+    ("exp.HLLGetSimilarity([b'\\x00'], 'h')", "957f07029236927e91a20400935109a168"),
+    ("exp.HLLMayContain(['x'], exp.HLLBin('h'))", "957f02029238927e91a20378935109a168"),
+    (
+        "exp.And(exp.GT(exp.TTL(), 0), exp.Eq(exp.SetName(), 'demo'), exp.KeyExists(), exp.Not(exp.IsTombstone()))",
+        "9510930391450093019146a50364656d6f914792129148",
+    ),
+    (
+        "exp.Cond(exp.GT(exp.IntBin('a'), 5), exp.ListSize(None, 'l'), exp.LT(exp.IntBin('a'), 0), exp.MapSize(None, 'm'), 0)",
+        "967b9303935102a16105957f02009110935104a16c9305935102a16100957f02009160935105a16d00",
+    ),
+    (
+        "exp.Let(exp.Def('s', exp.ListSize(None, 'l')), exp.And(exp.GT(exp.Var('s'), 1), exp.LT(exp.Var('s'), 10)))",
+        "947da173957f02009110935104a16c93109303927ca173019305927ca1730a",
+    ),
+]
+
+
+@pytest.fixture
+def cdt_specials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CDTInfinite / CDTWildcard / KeyOrderedDict as the package may not define them yet."""
+    import aerospike
+
+    for name, base in (("CDTInfinite", object), ("CDTWildcard", object), ("KeyOrderedDict", dict)):
+        if not hasattr(aerospike, name):
+            monkeypatch.setattr(aerospike, name, type(name, (base,), {}), raising=False)
+
+
+@pytest.mark.parametrize(("source", "expected"), PACK_CASES, ids=[c[0][:60] for c in PACK_CASES])
+def test_pack_expression_matches_official(cdt_specials: None, source: str, expected: str) -> None:
+    import aerospike
+    from aerospike_helpers import expressions as exp
+    from aerospike_helpers.expressions._packer import pack_expression
+
+    namespace = {"aerospike": aerospike, "exp": exp, "cdt_ctx": cdt_ctx}
+    compiled = eval(source, namespace).compile()
+    assert pack_expression(compiled).hex() == expected
+
+
+@pytest.mark.parametrize(
+    ("build", "error"),
+    [
+        # return type COUNT cannot give a string (official: as_exp_compile failed)
+        (
+            "exp.ListGetByIndex(None, aerospike.LIST_RETURN_COUNT, exp.ResultType.STRING, 0, 'l')",
+            "ClientError",
+        ),
+        ("exp.ListGetByValue(None, aerospike.LIST_RETURN_NONE, 5, 'l')", "ClientError"),
+        (
+            "exp.MapGetByKey(None, aerospike.MAP_RETURN_EXISTS, exp.ResultType.INTEGER, 'k', 'm')",
+            "ClientError",
+        ),
+        ("exp.Eq(exp.IntBin('a'), 2**63 + 5)", "ParamError"),
+        ("exp.Eq(exp.IntBin('a'), object())", "ParamError"),
+        ("exp.ListJoin(None, ',', 'l')", "ParamError"),
+        ("exp.StrLen('s')", "ParamError"),
+        ("exp.ListSize([cdt_ctx.cdt_ctx_all_children()], 'l')", "ParamError"),
+    ],
+)
+def test_pack_expression_errors(build: str, error: str) -> None:
+    import aerospike
+    from aerospike import exception
+    from aerospike_helpers import expressions as exp
+    from aerospike_helpers.expressions._packer import pack_expression
+
+    namespace = {"aerospike": aerospike, "exp": exp, "cdt_ctx": cdt_ctx}
+    with pytest.raises(getattr(exception, error)):
+        pack_expression(eval(build, namespace).compile())
+
+
+@pytest.mark.parametrize("bad", [[], None, [(1, None, None, 2)], [(81, 2, {"bin": "a"}, 0)] * 2])
+def test_pack_expression_rejects_malformed_input(bad: object) -> None:
+    from aerospike import exception
+    from aerospike_helpers.expressions._packer import pack_expression
+
+    with pytest.raises(exception.ParamError):
+        pack_expression(bad)  # type: ignore[arg-type]
+
+
+def test_map_increment_with_policy_sends_the_order_only() -> None:
+    # The official client writes one element more than its array header here.
+    from aerospike_helpers import expressions as exp
+    from aerospike_helpers.expressions._packer import pack_expression
+
+    expr = exp.MapIncrement(None, {"map_order": 3, "map_write_flags": 4}, "k", 1, "m")
+    assert pack_expression(expr.compile()).hex() == "957f05409449a2036b0103935105a16d"

@@ -31,7 +31,12 @@ def test_three_nodes_route_by_partition() -> None:
             c.put(("test", "s", i), {"i": i})
         for i in range(60):
             assert c.get(("test", "s", i))[2] == {"i": i}
+        keys = [("test", "s", i) for i in range(70)]
+        assert [r[2] for r in c.get_many(keys)] == [{"i": i} for i in range(60)] + [None] * 10
+        brs = c.batch_read(keys, ["i"]).batch_records
+        assert [b.result for b in brs] == [0] * 60 + [2] * 10
         stats = [srv.node_stats(n) for n in range(3)]
+        assert sum(s["misroutes"] for s in stats) == 0
         assert all(isinstance(v, int) for s in stats for v in s.values())
         c.close()
 

@@ -204,3 +204,25 @@ def test_property_round_trip(client: Any, make_key: Any, value: Any) -> None:
     key = make_key("prop")
     client.put(key, {"v": value})
     assert client.get(key)[2]["v"] == value
+
+
+def test_module_value_types(client: Any, make_key: Any) -> None:
+    key = make_key("special")
+    ordered = aerospike.KeyOrderedDict({"b": 2, "a": 1})
+    client.put(key, {"o": ordered, "n": [aerospike.null(), 1], "nested": {"o": ordered}})
+    bins = client.get(key)[2]
+    assert bins == {"o": {"a": 1, "b": 2}, "n": [None, 1], "nested": {"o": {"a": 1, "b": 2}}}
+    assert list(bins["o"]) == ["a", "b"]
+
+
+def test_hyperloglog_bin(client: Any, make_key: Any) -> None:
+    key = make_key("hll")
+    client.put(key, {"h": aerospike.HyperLogLog(b"\x00\x01\x02")})
+    got = client.get(key)[2]["h"]
+    assert isinstance(got, aerospike.HyperLogLog) and got == b"\x00\x01\x02"
+
+
+def test_marker_reprs() -> None:
+    assert repr(aerospike.CDTWildcard()) == "aerospike.CDTWildcard()"
+    assert repr(aerospike.CDTInfinite()) == "aerospike.CDTInfinite()"
+    assert repr(aerospike.null()) == "aerospike.null()"

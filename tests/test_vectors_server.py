@@ -50,8 +50,6 @@ EXCEPTIONS: dict[str, str] = {
     "scan_apply+job_info": "background UDF scans and query-show: not implemented yet",
     "udf:remove": "UDF: not implemented yet",
     "index:remove": "secondary indexes: not implemented yet",
-    "operate:list": "CDT list operations: not implemented yet",
-    "operate:map": "CDT map operations: not implemented yet",
 }
 
 # Info commands of features the server may not have: the recorded value or an error.

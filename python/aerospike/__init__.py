@@ -21,6 +21,40 @@ from .geojson import GeoJSON, geodata, geojson
 from .serialization import set_deserializer, set_serializer, unset_serializers
 
 
+class CDTWildcard:
+    """Matches any value in list/map range operations (msgpack ext ``0xff``/``0x00``)."""
+
+    def __repr__(self) -> str:
+        return "aerospike.CDTWildcard()"
+
+
+class CDTInfinite:
+    """Greater than any value: the open end of list/map ranges (ext ``0xff``/``0x01``)."""
+
+    def __repr__(self) -> str:
+        return "aerospike.CDTInfinite()"
+
+
+class HyperLogLog(bytes):
+    """The bytes of a HyperLogLog bin (particle type 18)."""
+
+
+class KeyOrderedDict(dict):  # type: ignore[type-arg]
+    """A dict written to the server as a key-ordered map."""
+
+
+class _Null:
+    """A server-side nil inside lists and maps (see :func:`null`)."""
+
+    def __repr__(self) -> str:
+        return "aerospike.null()"
+
+
+def null() -> _Null:
+    """A value that writes msgpack nil where ``None`` would mean something else."""
+    return _Null()
+
+
 def client(config: dict[str, Any]) -> Client:
     """Create a :class:`Client` from ``config``; call ``connect()`` on it before use.
 
@@ -40,6 +74,7 @@ __all__ = [
     "geodata",
     "geojson",
     "get_partition_id",
+    "null",
     "predicates",
     "serialization",
     "set_deserializer",

@@ -9,7 +9,8 @@ parametrized test checks each case's outcomes.
 Servers: ``AEROSPIKE_HOSTS=host:port[,host:port]`` selects an existing server (a real one or a
 manually started embedded one). Otherwise an embedded server is started: through
 ``aerospike.testing.Server`` when our package is importable, else the binary
-``target/debug/aerospike-embedded``. Traffic goes only to 127.0.0.1 or AEROSPIKE_HOSTS.
+``target/debug/aerospike-embedded`` (``AEROSPIKE_EMBEDDED=binary|package`` forces one).
+Traffic goes only to 127.0.0.1 or AEROSPIKE_HOSTS.
 """
 
 from __future__ import annotations
@@ -167,7 +168,16 @@ def _start_binary(nodes: int, ready_timeout: float = 30.0) -> EmbeddedServer:
 
 
 def start_embedded(nodes: int) -> EmbeddedServer:
-    """aerospike.testing.Server when our package provides it, else the binary."""
+    """aerospike.testing.Server when our package provides it, else the binary.
+    AEROSPIKE_EMBEDDED=binary (or =package) forces one of the two."""
+    forced = os.environ.get("AEROSPIKE_EMBEDDED", "").strip().lower()
+    if forced == "binary":
+        return _start_binary(nodes)
+    if forced == "package":
+        srv = _start_with_package(nodes)
+        if srv is None:
+            raise RuntimeError("AEROSPIKE_EMBEDDED=package but aerospike.testing is unavailable")
+        return srv
     try:
         srv = _start_with_package(nodes)
     except Exception as exc:  # noqa: BLE001 - e.g. a build without the server: try the binary
@@ -521,6 +531,33 @@ class Satisfies(Expect):
             return f"unexpected shape ({exc!r}): {out.value!r}"[:800]
 
 
+def ScanBins(want: list[dict]) -> Satisfies:
+    """A scan/query result (list of (key, meta, bins)) whose bins are ``want``, any order."""
+
+    def pred(v: Any) -> str | None:
+        got = sorted((repr(sorted(r[2].items())) for r in v), key=str)
+        exp = sorted((repr(sorted(b.items())) for b in want), key=str)
+        return None if got == exp else f"scanned bins {got} != {exp}"
+
+    return Satisfies(pred)
+
+
+def Pairs(pairs: list[tuple[str, Any]], gen: Any = ANY) -> Satisfies:
+    """An operate_ordered result: (key, meta, [(bin, value), ...]) with these pairs."""
+
+    def pred(v: Any) -> str | None:
+        if not (isinstance(v, tuple) and len(v) == 3 and isinstance(v[1], dict)):
+            return f"expected (key, meta, pairs), got {v!r}"
+        if not same(v[1].get("gen"), gen):
+            return f"gen {v[1].get('gen')} != {gen!r}"
+        got = v[2]
+        if not same(got, [tuple(p) for p in pairs]):
+            return f"results {got!r} != {pairs!r}"
+        return None
+
+    return Satisfies(pred)
+
+
 Case = list  # list[tuple[Step, Expect]]
 
 
@@ -568,12 +605,14 @@ def run_driver(
     label: str,
     timeout: float = 50.0,
     config: dict | None = None,
+    set_name: str | None = None,
 ) -> DriverResult:
-    """Run every case in one official-client process; outcomes by case id."""
+    """Run every case in one official-client process; outcomes by case id. The run's set is
+    ``set_name``, else a fresh random one."""
     request = {
         "hosts": [list(h) for h in hosts],
         "config": config if config is not None else DEFAULT_CONFIG,
-        "set": f"cf_{label}_{secrets.token_hex(3)}",
+        "set": set_name or f"cf_{label}_{secrets.token_hex(3)}",
         "cases": [{"id": cid, "steps": [s.wire() for s, _ in case]} for cid, case in cases.items()],
     }
     cmd = [str(python), str(DRIVERS / "runner.py")]

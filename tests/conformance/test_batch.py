@@ -141,6 +141,13 @@ CASES: dict[str, Case] = {
             rows([(0, {"ns": "bar"}), (0, {"ns": "test"})]),
         ),
     ],
+    "batch_read-duplicate-keys": [
+        (put(K("bd"), {"a": 1}), OK),
+        (
+            call("batch_read", keys("bd", "bd", "bd-missing", "bd")),
+            rows([(0, {"a": 1}), (0, {"a": 1}), (2, None), (0, {"a": 1})]),
+        ),
+    ],
     "batch_read-all-missing": [
         (call("batch_read", keys("bx1", "bx2")), rows([(2, None), (2, None)])),
     ],

@@ -21,6 +21,7 @@ from conformance_harness import (
     Ok,
     Raises,
     Record,
+    ScanBins,
     call,
     check_case,
     get,
@@ -33,6 +34,11 @@ from conformance_harness import (
 NOT_FOUND = Raises("RecordNotFound", 2)
 
 
+def scan_bins(set_sfx: str) -> Any:
+    """A scan of this run's set + set_sfx."""
+    return call("scan", "test", SET(set_sfx), then=[("results", [])])
+
+
 def gone(key: Any) -> Any:
     return poll(get(key), until="RecordNotFound", timeout=5.0)
 
@@ -41,8 +47,11 @@ CASES: dict[str, Case] = {
     "ttl-expires": [
         (put(K("e1"), {"a": 1}, meta={"ttl": 1}), Ok(0)),
         (put(K("e2"), {"a": 2}, meta={"ttl": 100}), Ok(0)),
+        (put(K("e3", set="+ttl"), {"a": 3}, meta={"ttl": 1}), Ok(0)),
+        (put(K("e4", set="+ttl"), {"a": 4}, meta={"ttl": 100}), Ok(0)),
         (get(K("e1")), Record({"a": 1}, gen=1)),
         (sleep(2.5), OK),
+        (scan_bins("ttl"), ScanBins([{"a": 4}])),  # scans skip expired records too
         (get(K("e1")), NOT_FOUND),
         (call("exists", K("e1")), ABSENT),
         (get(K("e2")), Record({"a": 2}, gen=1)),
@@ -61,6 +70,7 @@ CASES: dict[str, Case] = {
         # Writes after the truncate are kept.
         (put(K("t1", set="+ts"), {"a": 4}), Ok(0)),
         (get(K("t1", set="+ts")), Record({"a": 4}, gen=1)),
+        (scan_bins("ts"), ScanBins([{"a": 4}])),
     ],
     "truncate-lut-cutoff": [
         (put(K("old", set="+lut"), {"a": 1}), OK),
@@ -89,6 +99,7 @@ CASES: dict[str, Case] = {
         (gone(K("n1", ns="bar")), NOT_FOUND),
         (get(K("n2", ns="bar", set="+x")), NOT_FOUND),
         (get(K("n3")), Record({"a": 3}, gen=1)),
+        (call("scan", "bar", None, then=[("results", [])]), Ok([])),
     ],
 }
 

@@ -107,6 +107,15 @@ CASES: dict[str, Case] = {
         (put(K("gg"), {"a": 4}, meta={"gen": 1}, policy=gen("GT")), GEN_ERR),
         (get(K("gg")), Record({"a": 2}, gen=2)),
     ],
+    # The generation check applies to a record being created too (its generation is 0).
+    "gen-on-missing-record": [
+        (put(K("gm5"), {"a": 1}, meta={"gen": 5}, policy=gen("EQ")), GEN_ERR),
+        (get(K("gm5")), NOT_FOUND),
+        (put(K("gm0"), {"a": 1}, meta={"gen": 0}, policy=gen("EQ")), Ok(0)),
+        (get(K("gm0")), Record({"a": 1}, gen=1)),
+        (put(K("gmgt"), {"a": 1}, meta={"gen": 1}, policy=gen("GT")), Ok(0)),
+        (get(K("gmgt")), Record({"a": 1}, gen=1)),
+    ],
     "gen-ignore": [
         (put(K("gi"), {"a": 1}), OK),
         (put(K("gi"), {"a": 2}, meta={"gen": 77}, policy=gen("IGNORE")), Ok(0)),

@@ -30,6 +30,8 @@ pub struct ClusterConfig {
     pub max_conns_per_node: usize,
     /// Failed tends before a node is dropped.
     pub max_tend_failures: u32,
+    /// User and hashed password, when the cluster needs a login.
+    pub credentials: Option<crate::auth::Credentials>,
 }
 
 impl Default for ClusterConfig {
@@ -41,6 +43,7 @@ impl Default for ClusterConfig {
             conn_timeout: Duration::from_millis(1000),
             max_conns_per_node: 100,
             max_tend_failures: 3,
+            credentials: None,
         }
     }
 }
@@ -170,7 +173,12 @@ impl Inner {
         if self.cfg.cluster_name.is_some() {
             cmds.push("cluster-name");
         }
-        let info = info_at(addr, &cmds, self.cfg.conn_timeout)?;
+        let info = info_at(
+            addr,
+            &cmds,
+            self.cfg.conn_timeout,
+            self.cfg.credentials.as_ref(),
+        )?;
         let name = value(&info, "node")
             .filter(|n| !n.is_empty() && !n.starts_with("ERROR"))
             .ok_or_else(|| Error::Connection(format!("{addr}: no node name")))?
@@ -197,6 +205,7 @@ impl Inner {
             addr,
             self.cfg.max_conns_per_node,
             self.cfg.conn_timeout,
+            self.cfg.credentials.clone(),
         )))
     }
 

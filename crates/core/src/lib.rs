@@ -2,6 +2,8 @@
 //! blocking sockets, and the record commands. The PyO3 crate is one front door; Rust
 //! programs use [`Client`] with [`value::Value`] directly.
 
+pub mod auth;
+pub mod batch;
 pub mod client;
 pub mod cluster;
 pub mod error;
@@ -13,6 +15,8 @@ pub mod policy;
 pub mod value;
 pub mod wire;
 
+pub use auth::Credentials;
+pub use batch::{BatchBins, BatchReplies};
 pub use client::{BinEncoder, Client, RecordVisitor, Route};
 pub use cluster::{Cluster, ClusterConfig};
 pub use error::{Error, Result};

@@ -6,8 +6,13 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicUsize, Ordering}
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::auth::{login, Credentials};
 use crate::error::{Error, Result};
 use crate::wire;
+
+/// Pooled sockets idle longer than this are closed instead of reused (servers close
+/// idle client sockets; the official client's default is 55 s).
+const MAX_SOCKET_IDLE: Duration = Duration::from_secs(55);
 
 /// One server node as the client knows it.
 #[derive(Debug)]
@@ -25,6 +30,7 @@ pub struct Node {
     pub(crate) replicas: Mutex<Option<String>>,
     tend_conn: Mutex<Option<Socket>>,
     connect_timeout: Duration,
+    credentials: Option<Credentials>,
 }
 
 /// A pooled connection: returned to the pool on success, closed on any failure.
@@ -45,7 +51,11 @@ impl Conn<'_> {
     fn give_back(mut self) {
         if let Some(s) = self.stream.take() {
             match self.node.idle.lock() {
-                Ok(mut idle) if self.node.is_active() => idle.push(s),
+                Ok(mut idle) if self.node.is_active() => {
+                    let mut s = s;
+                    s.last_used = Instant::now();
+                    idle.push(s)
+                }
                 _ => {
                     self.node.open.fetch_sub(1, Ordering::AcqRel);
                 }
@@ -77,6 +87,7 @@ fn remaining(deadline: Option<Instant>) -> Result<Option<Duration>> {
 pub(crate) struct Socket {
     stream: TcpStream,
     timeout: Option<Duration>,
+    last_used: Instant,
 }
 
 impl Socket {
@@ -84,6 +95,7 @@ impl Socket {
         Socket {
             stream,
             timeout: None,
+            last_used: Instant::now(),
         }
     }
 
@@ -100,6 +112,23 @@ impl Socket {
         }
         Ok(())
     }
+}
+
+/// Reads one whole message: (proto type, body).
+pub(crate) fn read_message(
+    sock: &mut Socket,
+    deadline: Option<Instant>,
+    out: &mut Vec<u8>,
+) -> Result<u8> {
+    sock.set_timeout(remaining(deadline)?)?;
+    let stream = &mut sock.stream;
+    let mut hdr = [0u8; 8];
+    stream.read_exact(&mut hdr)?;
+    let (ptype, len) = wire::parse_proto(&hdr)?;
+    out.clear();
+    out.resize(len, 0);
+    stream.read_exact(out)?;
+    Ok(ptype)
 }
 
 /// Writes a request and reads one whole reply: (proto type, body).
@@ -129,6 +158,7 @@ impl Node {
         addr: SocketAddr,
         max_conns: usize,
         connect_timeout: Duration,
+        credentials: Option<Credentials>,
     ) -> Node {
         Node {
             name,
@@ -144,6 +174,7 @@ impl Node {
             replicas: Mutex::new(None),
             tend_conn: Mutex::new(None),
             connect_timeout,
+            credentials,
         }
     }
 
@@ -202,7 +233,12 @@ impl Node {
             _ => Error::Connection(format!("failed to connect to {}: {e}", self.addr)),
         })?;
         let _ = s.set_nodelay(true);
-        Ok(Socket::new(s))
+        let mut sock = Socket::new(s);
+        if let Some(c) = &self.credentials {
+            let login_deadline = Some(Instant::now() + t);
+            login(&mut sock, c, login_deadline)?;
+        }
+        Ok(sock)
     }
 
     fn checkout(&self, deadline: Option<Instant>) -> Result<Conn<'_>> {
@@ -213,6 +249,14 @@ impl Node {
             )));
         }
         if let Ok(mut idle) = self.idle.lock() {
+            // Sockets idle longer than the server may keep them are closed, not reused.
+            while idle
+                .first()
+                .is_some_and(|s| s.last_used.elapsed() > MAX_SOCKET_IDLE)
+            {
+                idle.remove(0);
+                self.open.fetch_sub(1, Ordering::AcqRel);
+            }
             if let Some(s) = idle.pop() {
                 return Ok(Conn {
                     node: self,
@@ -260,6 +304,34 @@ impl Node {
             // `conn` drops here: the socket is closed, never reused after a failure.
             Err(e) => Err(e),
         }
+    }
+
+    /// One request whose reply is a stream of messages: `on_body` gets each message
+    /// body and returns true at the last one.
+    pub(crate) fn send_stream(
+        &self,
+        request: &[u8],
+        deadline: Option<Instant>,
+        mut on_body: impl FnMut(&[u8]) -> Result<bool>,
+    ) -> Result<()> {
+        let mut conn = self.checkout(deadline)?;
+        let sock = conn
+            .stream
+            .as_mut()
+            .ok_or_else(|| Error::Client("connection already closed".into()))?;
+        let mut out = Vec::new();
+        let mut t = exchange(sock, request, deadline, &mut out)?;
+        loop {
+            if t != wire::MSG_AS {
+                return Err(Error::Parse(format!("unexpected reply message type {t}")));
+            }
+            if on_body(&out)? {
+                break;
+            }
+            t = read_message(sock, deadline, &mut out)?;
+        }
+        conn.give_back();
+        Ok(())
     }
 
     /// Info commands on a pooled socket; returns (name, value) pairs.
@@ -311,11 +383,15 @@ pub(crate) fn info_at(
     addr: SocketAddr,
     cmds: &[&str],
     timeout: Duration,
+    credentials: Option<&Credentials>,
 ) -> Result<Vec<(String, String)>> {
     let mut s = Socket::new(
         TcpStream::connect_timeout(&addr, timeout)
             .map_err(|e| Error::Connection(format!("failed to connect to {addr}: {e}")))?,
     );
+    if let Some(c) = credentials {
+        login(&mut s, c, Some(Instant::now() + timeout))?;
+    }
     let req = wire::info_request(cmds);
     let mut out = Vec::new();
     exchange(&mut s, &req, Some(Instant::now() + timeout), &mut out)?;

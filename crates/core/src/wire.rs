@@ -273,6 +273,8 @@ pub struct Reply<'a> {
     pub result_code: u8,
     pub generation: u32,
     pub void_time: u32,
+    /// The transaction-TTL slot: the row index in batch replies.
+    pub batch_index: u32,
     pub n_fields: u16,
     pub n_ops: u16,
     fields_and_ops: &'a [u8],
@@ -307,10 +309,28 @@ impl<'a> Reply<'a> {
             result_code: body[5],
             generation: be_u32(body, 6)?,
             void_time: be_u32(body, 10)?,
+            batch_index: be_u32(body, 14)?,
             n_fields: be_u16(body, 18)?,
             n_ops: be_u16(body, 20)?,
             fields_and_ops: &body[hsz..],
         })
+    }
+
+    /// Parses one record of a multi-record body; returns it and the bytes it spans.
+    pub fn parse_prefix(body: &'a [u8]) -> Result<(Self, usize)> {
+        let mut r = Reply::parse(body)?;
+        let hsz = body[0] as usize;
+        let b = r.fields_and_ops;
+        let mut at = 0usize;
+        for _ in 0..(u32::from(r.n_fields) + u32::from(r.n_ops)) {
+            let sz = be_u32(b, at)? as usize;
+            at = at
+                .checked_add(4 + sz)
+                .filter(|&e| e <= b.len())
+                .ok_or_else(|| Error::Parse("truncated batch record".into()))?;
+        }
+        r.fields_and_ops = &b[..at];
+        Ok((r, hsz + at))
     }
 
     /// Calls `f` for every op of the reply, in order.

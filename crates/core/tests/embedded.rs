@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use aeropy_core::wire::{OP_APPEND, OP_INCR, OP_READ, P_INTEGER, P_NULL, P_STRING};
 use aeropy_core::{
-    Bins, Client, ClusterConfig, Error, GenerationPolicy, Key, Policy, Record, RecordExists,
-    UserKey, Value, WriteMeta,
+    BatchBins, Bins, Client, ClusterConfig, Error, GenerationPolicy, Key, Policy, Record,
+    RecordExists, RecordVisitor, UserKey, Value, WriteMeta,
 };
 use aeropy_server::{Cluster, ClusterConfig as ServerConfig};
 
@@ -172,4 +172,48 @@ fn connect_failure_is_a_connection_error() {
     })
     .unwrap_err();
     assert!(matches!(err, Error::Connection(_)), "{err:?}");
+}
+
+#[test]
+fn batch_read_across_nodes() {
+    let (mut server, client) = start(3);
+    let p = Policy::default();
+    let keys: Vec<Key> = (0..50).map(key).collect();
+    for (i, k) in keys.iter().enumerate() {
+        if i % 5 != 0 {
+            let bins = Bins(vec![
+                ("i".into(), Value::Int(i as i64)),
+                ("j".into(), Value::Int(1)),
+            ]);
+            client.put(k, &bins, &WriteMeta::default(), &p).unwrap();
+        }
+    }
+    for bins in [BatchBins::All, BatchBins::Names(&["i"]), BatchBins::Header] {
+        let replies = client.batch_read(&keys, bins, &p).unwrap();
+        let mut seen = vec![None; keys.len()];
+        replies
+            .for_each(|r| {
+                let mut rec = Record::default();
+                r.for_each_op(|op| RecordVisitor::bin(&mut rec, &op))?;
+                seen[r.batch_index as usize] = Some((r.result_code, rec));
+                Ok(())
+            })
+            .unwrap();
+        for (i, s) in seen.iter().enumerate() {
+            let (code, rec) = s.as_ref().unwrap();
+            if i % 5 == 0 {
+                assert_eq!(*code, 2, "row {i}");
+            } else {
+                assert_eq!(*code, 0, "row {i}");
+                let want = match bins {
+                    BatchBins::All => 2,
+                    BatchBins::Names(_) => 1,
+                    BatchBins::Header => 0,
+                };
+                assert_eq!(rec.bins.len(), want, "row {i}");
+            }
+        }
+    }
+    client.close();
+    server.shutdown();
 }

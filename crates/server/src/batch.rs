@@ -5,7 +5,7 @@ use aeropy_protocol::msg::{self, field, Message, MsgHeader};
 use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
-use crate::record::{self, write_result, Request};
+use crate::record::{self, Request};
 
 /// Row flags.
 const ROW_REPEAT: u8 = 0x01;
@@ -105,7 +105,7 @@ pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>
         msg::write_header_only(out, &h);
         return;
     };
-    let filtered = m.field(field::FILTER_EXP).is_some();
+    let parent_filter = m.field(field::FILTER_EXP);
     let mut c = Cursor { data, pos: 0 };
     let mut overall = rc::OK;
     let mut start = frame::begin_frame(out, TYPE_MSG);
@@ -138,22 +138,18 @@ pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>
             break;
         };
         prev = Some(t);
-        let code = if filtered && t.msg.field(field::FILTER_EXP).is_none() {
-            // A batch-level filter we cannot evaluate: refuse the row rather than ignore it.
-            write_result(out, rc::UNSUPPORTED_FEATURE, 0, 0, index);
-            rc::UNSUPPORTED_FEATURE
-        } else {
-            let req = Request {
-                info1: t.info1,
-                info2: t.info2,
-                info3: t.info3,
-                generation: t.generation,
-                record_ttl: t.record_ttl,
-                digest: Some(digest),
-                msg: t.msg,
-            };
-            record::execute(shared, idx, &req, index, out)
+        let req = Request {
+            info1: t.info1,
+            info2: t.info2,
+            info3: t.info3,
+            generation: t.generation,
+            record_ttl: t.record_ttl,
+            digest: Some(digest),
+            // A row's own filter wins over the batch's.
+            filter: t.msg.field(field::FILTER_EXP).or(parent_filter),
+            msg: t.msg,
         };
+        let code = record::execute(shared, idx, &req, index, out);
         let row_error = !matches!(code, rc::OK | rc::KEY_NOT_FOUND | rc::FILTERED_OUT);
         if row_error && parent_flags & PARENT_RESPOND_ALL_KEYS == 0 && overall == rc::OK {
             overall = code;

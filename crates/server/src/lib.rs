@@ -13,7 +13,10 @@
 //! ```
 
 mod batch;
+mod cdt;
+mod cdt_map;
 mod cluster;
+mod exp;
 mod info;
 mod node;
 mod ops;

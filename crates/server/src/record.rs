@@ -7,6 +7,7 @@ use aeropy_protocol::msg::{self, field, op, Message, MsgHeader, MsgWriter, MSG_H
 use aeropy_protocol::{particle, result_code as rc};
 
 use crate::cluster::Shared;
+use crate::exp::Filter;
 use crate::ops::{self, OpError};
 use crate::store::{Bin, BinName, Namespace, Now, Record};
 
@@ -28,6 +29,8 @@ pub(crate) struct Request<'a> {
     pub record_ttl: u32,
     /// From the DIGEST field, or from the batch row.
     pub digest: Option<&'a [u8; 20]>,
+    /// Packed filter expression (the message's, or the batch row's / batch's).
+    pub filter: Option<&'a [u8]>,
     pub msg: Message<'a>,
 }
 
@@ -41,6 +44,7 @@ impl<'a> Request<'a> {
             generation: h.generation,
             record_ttl: h.record_ttl,
             digest: m.digest(),
+            filter: m.field(field::FILTER_EXP),
             msg: m,
         }
     }
@@ -88,19 +92,26 @@ pub(crate) fn execute(
     };
     let is_write = req.info2 & msg::INFO2_WRITE != 0;
     shared.count_request(node, ns, partition_id(digest), is_write);
-    // Filter expressions and UDFs are not evaluated yet: say so rather than ignore them.
-    if m.field(field::FILTER_EXP).is_some() || m.field(field::UDF_FILENAME).is_some() {
+    // UDFs are a later issue: say so rather than ignore the fields.
+    if m.field(field::UDF_FILENAME).is_some() {
         write_result(out, rc::UNSUPPORTED_FEATURE, 0, 0, slot);
         return rc::UNSUPPORTED_FEATURE;
     }
+    let filter = match req.filter.map(Filter::parse).transpose() {
+        Ok(f) => f,
+        Err(code) => {
+            write_result(out, code, 0, 0, slot);
+            return code;
+        }
+    };
     if let Err(code) = validate_ops(m, is_write) {
         write_result(out, code, 0, 0, slot);
         return code;
     }
     if is_write {
-        write(ns, req, digest, slot, out)
+        write(ns, req, digest, filter.as_ref(), slot, out)
     } else if req.info1 & msg::INFO1_READ != 0 {
-        read(ns, req, digest, slot, out)
+        read(ns, req, digest, filter.as_ref(), slot, out)
     } else {
         write_result(out, rc::PARAMETER_ERROR, 0, 0, slot);
         rc::PARAMETER_ERROR
@@ -127,9 +138,12 @@ fn validate_ops(m: &Message, is_write: bool) -> Result<(), u8> {
                     ops::validate_particle(o.particle_type, o.value)?;
                 }
             }
-            op::CDT_READ
-            | op::CDT_MODIFY
-            | op::EXP_READ
+            op::CDT_READ | op::CDT_MODIFY if o.name.is_empty() => {
+                return Err(rc::BIN_NAME_TOO_LONG)
+            }
+            op::CDT_READ => {}
+            op::CDT_MODIFY if is_write => {}
+            op::EXP_READ
             | op::EXP_MODIFY
             | op::BITS_READ
             | op::BITS_MODIFY
@@ -153,19 +167,40 @@ fn live<'p>(
     part.get_mut(digest)
 }
 
-fn read(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut Vec<u8>) -> u8 {
+/// Applies the filter expression to an existing record: `Some(code)` to stop with.
+fn filtered(filter: Option<&Filter>, r: &Record, now: &Now) -> Option<u8> {
+    match filter.map(|f| f.matches(r, now))? {
+        Ok(true) => None,
+        Ok(false) => Some(rc::FILTERED_OUT),
+        Err(code) => Some(code),
+    }
+}
+
+fn read(
+    ns: &Namespace,
+    req: &Request,
+    digest: &[u8; 20],
+    filter: Option<&Filter>,
+    slot: u32,
+    out: &mut Vec<u8>,
+) -> u8 {
     let now = Now::get();
     let mut part = ns.lock(partition_id(digest));
     let Some(r) = live(&mut part, digest, &now) else {
         write_result(out, rc::KEY_NOT_FOUND, 0, 0, slot);
         return rc::KEY_NOT_FOUND;
     };
+    if let Some(code) = filtered(filter, r, &now) {
+        write_result(out, code, 0, 0, slot);
+        return code;
+    }
     let header = MsgHeader {
         generation: u32::from(r.generation),
         record_ttl: r.void_time,
         transaction_ttl: slot,
         ..MsgHeader::default()
     };
+    let start = out.len();
     let mut w = MsgWriter::start_record(out, &header);
     if req.info1 & msg::INFO1_GET_NO_BINS == 0 {
         let respond_all = req.info2 & msg::INFO2_RESPOND_ALL_OPS != 0;
@@ -175,12 +210,53 @@ fn read(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut V
             }
         } else {
             for o in req.msg.ops() {
-                read_op(&mut w, &r.bins, o.name, respond_all);
+                if o.op_type == op::CDT_READ {
+                    let Some(name) = BinName::new(o.name) else {
+                        continue;
+                    };
+                    // CDT reads never change the bins: run them on a scratch copy.
+                    let mut scratch: Vec<Bin> =
+                        r.bins.iter().filter(|b| b.name == name).cloned().collect();
+                    match crate::cdt::apply(&mut scratch, name, o.op_type, o.value) {
+                        Ok(v) => write_value_op(&mut w, o.op_type, o.name, v, respond_all),
+                        Err(OpError(code)) => {
+                            w.finish();
+                            out.truncate(start);
+                            write_result(out, code, u32::from(r.generation), 0, slot);
+                            return code;
+                        }
+                    }
+                } else {
+                    read_op(&mut w, &r.bins, o.name, respond_all);
+                }
             }
         }
     }
     w.finish();
     rc::OK
+}
+
+/// Appends the result op of a CDT op (nothing for "no result" unless every op must
+/// answer).
+fn write_value_op(
+    w: &mut MsgWriter,
+    op_type: u8,
+    name: &[u8],
+    v: Option<aeropy_protocol::msgpack::Value>,
+    respond_all: bool,
+) {
+    match v {
+        Some(v) => {
+            let ptype = v.particle_type();
+            w.op_with(op_type, ptype, name, |buf| {
+                let _ = v.write_particle(buf);
+            });
+        }
+        None if respond_all => {
+            w.op(op_type, particle::NULL, name, &[]);
+        }
+        None => {}
+    }
 }
 
 /// Appends the reply op(s) of a READ op: one bin, or every bin for an empty name.
@@ -225,7 +301,14 @@ fn void_time(ttl: u32, ns: &Namespace, existing: Option<u32>, now: &Now) -> Resu
     }
 }
 
-fn write(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut Vec<u8>) -> u8 {
+fn write(
+    ns: &Namespace,
+    req: &Request,
+    digest: &[u8; 20],
+    filter: Option<&Filter>,
+    slot: u32,
+    out: &mut Vec<u8>,
+) -> u8 {
     let now = Now::get();
     let mut part = ns.lock(partition_id(digest));
     let existing = live(&mut part, digest, &now).map(|r| &*r);
@@ -234,6 +317,11 @@ fn write(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut 
         write_result(out, code, u32::from(generation), 0, slot);
         code
     };
+    // The filter applies to the record as it is; a record being created has nothing
+    // to test.
+    if let Some(code) = existing.and_then(|r| filtered(filter, r, &now)) {
+        return fail(out, code, 0);
+    }
 
     if req.info2 & msg::INFO2_DELETE != 0 {
         if req.info2 & msg::INFO2_DURABLE_DELETE != 0 {
@@ -291,6 +379,16 @@ fn write(ns: &Namespace, req: &Request, digest: &[u8; 20], slot: u32, out: &mut 
                 bins.clear();
                 Ok(())
             }
+            op::CDT_READ | op::CDT_MODIFY => match BinName::new(o.name) {
+                Some(name) => match crate::cdt::apply(&mut bins, name, o.op_type, o.value) {
+                    Ok(v) => {
+                        write_value_op(&mut w, o.op_type, o.name, v, respond_all);
+                        continue;
+                    }
+                    Err(e) => Err(e),
+                },
+                None => Err(OpError(rc::BIN_NAME_TOO_LONG)),
+            },
             _ => match BinName::new(o.name) {
                 Some(name) => {
                     ops::apply_bin_op(&mut bins, name, o.op_type, o.particle_type, o.value)

@@ -11,6 +11,7 @@ use aeropy_protocol::msg::{self, field, op, Message, MsgHeader, MsgWriter};
 use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
+use crate::exp::Filter;
 use crate::store::{Namespace, Now, Record};
 
 /// Reply frames are cut at about this size.
@@ -150,7 +151,6 @@ pub(crate) fn handle(shared: &Shared, node: usize, m: &Message, out: &mut Vec<u8
         field::INDEX_RANGE,
         field::INDEX_NAME,
         field::INDEX_EXPRESSION,
-        field::FILTER_EXP,
         field::UDF_OP,
         field::UDF_FILENAME,
     ];
@@ -181,10 +181,15 @@ pub(crate) fn handle(shared: &Shared, node: usize, m: &Message, out: &mut Vec<u8
         .map(u64::from_be_bytes)
         .filter(|v| *v > 0)
         .unwrap_or(u64::MAX);
+    let filter = match m.field(field::FILTER_EXP).map(Filter::parse).transpose() {
+        Ok(f) => f,
+        Err(code) => return refuse(out, code),
+    };
     let no_bins = m.header.info1 & msg::INFO1_GET_NO_BINS != 0;
     let bins = selected_bins(m);
     let now = Now::get();
     let mut sent = 0u64;
+    let scan_start = out.len();
     let mut start = frame::begin_frame(out, TYPE_MSG);
     'parts: for p in &parts {
         let part = ns.lock(p.pid);
@@ -203,10 +208,18 @@ pub(crate) fn handle(shared: &Shared, node: usize, m: &Message, out: &mut Vec<u8
             if sent >= max {
                 break 'parts;
             }
-            if let Some(r) = part.get(d) {
-                write_record(out, ns, d, r, no_bins, &bins);
-                sent += 1;
+            let Some(r) = part.get(d) else { continue };
+            match filter.as_ref().map(|f| f.matches(r, &now)) {
+                Some(Ok(false)) => continue,
+                Some(Err(code)) => {
+                    // An expression we cannot evaluate: refuse the whole scan.
+                    out.truncate(scan_start);
+                    return refuse(out, code);
+                }
+                _ => {}
             }
+            write_record(out, ns, d, r, no_bins, &bins);
+            sent += 1;
             if out.len() - start > FRAME_SPLIT {
                 frame::end_frame(out, start);
                 start = frame::begin_frame(out, TYPE_MSG);

@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use aeropy_server::{Cluster, ClusterConfig};
+use aerospike::expressions::{eq, ge, int_bin, int_val, string_bin, string_val};
 use aerospike::{
     as_bin, as_key, BatchOperation, BatchPolicy, BatchReadPolicy, Bins, Client, ClientPolicy,
     PartitionFilter, QueryPolicy, ReadPolicy, Statement, Value, WritePolicy,
@@ -131,6 +132,30 @@ async fn crate_client_tends_three_nodes() {
     seen.sort_unstable();
     assert_eq!(seen, (0..300).collect::<Vec<_>>());
     assert_eq!(totals(&cluster).1, 0, "scans misrouted");
+
+    // filter expressions through the crate: a scan and a single read
+    let mut qp = QueryPolicy::default();
+    qp.base_policy.filter_expression = Some(ge(int_bin("i"), int_val(290)));
+    let rs = client
+        .query(
+            &qp,
+            PartitionFilter::all(),
+            Statement::new("test", "crate", Bins::All),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rs.into_stream().count().await, 10);
+    let mut rp = ReadPolicy::default();
+    rp.base_policy.filter_expression = Some(eq(string_bin("s"), string_val("v7")));
+    assert!(client
+        .get(&rp, &as_key!("test", "crate", 7), Bins::All)
+        .await
+        .is_ok());
+    let err = client
+        .get(&rp, &as_key!("test", "crate", 8), Bins::All)
+        .await
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("Filtered"), "{err:?}");
 
     // stop a node: the client drops it and keeps working on the other two
     cluster.stop_node(1);

@@ -64,19 +64,12 @@ fn load() -> Option<Vec<Frame>> {
     )
 }
 
-/// Scenarios whose features are later issues (sindex query, UDF, background jobs, CDT ops):
+/// Scenarios whose features are later issues (sindex query, UDF, background jobs):
 /// the embedded server refuses them explicitly, so their replies differ by design.
 fn unsupported(scenario: &str) -> bool {
-    [
-        "scan_apply",
-        "query",
-        "udf",
-        "index",
-        "operate:list",
-        "operate:map",
-    ]
-    .iter()
-    .any(|p| scenario.starts_with(p))
+    ["scan_apply", "query", "udf", "index"]
+        .iter()
+        .any(|p| scenario.starts_with(p))
 }
 
 fn records(frames: &[&Frame]) -> Vec<Rec> {

@@ -1,0 +1,307 @@
+//! Map CDT operations: put/add/replace (single and items), increment/decrement,
+//! clear, size, get/remove by key. Index/rank/value/interval selections answer 16.
+
+use aeropy_protocol::msgpack::{Value, MAP_KEY_ORDERED, MAP_KEY_VALUE_ORDERED};
+use aeropy_protocol::result_code as rc;
+
+use crate::cdt::{
+    Args, PARAM, RT_COUNT, RT_EXISTS, RT_KEY, RT_KEY_VALUE, RT_NONE, RT_ORDERED_MAP,
+    RT_UNORDERED_MAP, RT_VALUE, UNSUPPORTED, WF_BOUNDED_OR_UPDATE_ONLY, WF_NO_FAIL, WF_PARTIAL,
+    WF_UNIQUE_OR_CREATE_ONLY,
+};
+use crate::ops::OpError;
+
+type Entries = Vec<(Value, Value)>;
+
+fn parts(v: &mut Value) -> Result<(u8, &mut Entries), OpError> {
+    match v {
+        Value::Map { flags, entries } => Ok((*flags, entries)),
+        _ => Err(OpError(rc::BIN_TYPE_ERROR)),
+    }
+}
+
+fn order_flags(attr: i64) -> u8 {
+    (attr as u8) & MAP_KEY_VALUE_ORDERED
+}
+
+/// Puts one entry; `mode` carries create-only / update-only / no-fail.
+fn put(
+    entries: &mut Entries,
+    key_ordered: bool,
+    k: Value,
+    val: Value,
+    mode: i64,
+) -> Result<(), OpError> {
+    match entries.iter().position(|(ek, _)| *ek == k) {
+        Some(i) => {
+            if mode & WF_UNIQUE_OR_CREATE_ONLY != 0 {
+                return fail(mode, rc::ELEMENT_EXISTS);
+            }
+            entries[i].1 = val;
+        }
+        None => {
+            if mode & WF_BOUNDED_OR_UPDATE_ONLY != 0 {
+                return fail(mode, rc::ELEMENT_NOT_FOUND);
+            }
+            if key_ordered {
+                let at = entries.partition_point(|(ek, _)| *ek < k);
+                entries.insert(at, (k, val));
+            } else {
+                entries.push((k, val));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn fail(mode: i64, code: u8) -> Result<(), OpError> {
+    if mode & WF_NO_FAIL != 0 {
+        Ok(())
+    } else {
+        Err(OpError(code))
+    }
+}
+
+fn selected(
+    rt: i64,
+    found: Option<&(Value, Value)>,
+    map_flags: u8,
+) -> Result<Option<Value>, OpError> {
+    Ok(match rt {
+        RT_NONE => None,
+        RT_COUNT => Some(Value::Int(i64::from(found.is_some()))),
+        RT_EXISTS => Some(Value::Bool(found.is_some())),
+        RT_KEY => Some(found.map_or(Value::Nil, |e| e.0.clone())),
+        RT_VALUE => Some(found.map_or(Value::Nil, |e| e.1.clone())),
+        RT_KEY_VALUE | RT_UNORDERED_MAP | RT_ORDERED_MAP => {
+            let flags = match rt {
+                RT_ORDERED_MAP => MAP_KEY_ORDERED,
+                RT_UNORDERED_MAP => 0,
+                _ => map_flags & MAP_KEY_ORDERED,
+            };
+            Some(Value::Map {
+                flags,
+                entries: found.into_iter().cloned().collect(),
+            })
+        }
+        _ => return Err(UNSUPPORTED),
+    })
+}
+
+pub(crate) fn map_op(
+    v: &mut Value,
+    code: i64,
+    a: &Args,
+    created: bool,
+) -> Result<Option<Value>, OpError> {
+    // A new map takes its order from the policy attribute of the creating op.
+    let attr_pos = match code {
+        65 | 67 | 73 | 74 => Some(2),
+        66 | 68 => Some(1),
+        _ => None,
+    };
+    if let (true, Some(p), Value::Map { flags, .. }) = (created, attr_pos, &mut *v) {
+        *flags = order_flags(a.int_or(p, 0)?);
+    }
+    let (flags, entries) = parts(v)?;
+    let key_ordered = flags & MAP_KEY_ORDERED != 0;
+    let size = |e: &Entries| Some(Value::Int(e.len() as i64));
+    match code {
+        64 => {
+            let new = order_flags(a.int(0)?);
+            if new & MAP_KEY_ORDERED != 0 {
+                entries.sort_by(|x, y| x.0.cmp(&y.0));
+            }
+            if let Value::Map { flags, .. } = v {
+                *flags = new;
+            }
+            Ok(None)
+        }
+        65 | 67 | 69 => {
+            let mode = match code {
+                65 => WF_UNIQUE_OR_CREATE_ONLY,
+                69 => WF_BOUNDED_OR_UPDATE_ONLY,
+                _ => a.int_or(3, 0)?,
+            };
+            put(
+                entries,
+                key_ordered,
+                a.value(0)?.clone(),
+                a.value(1)?.clone(),
+                mode,
+            )?;
+            Ok(size(entries))
+        }
+        66 | 68 | 70 => {
+            let Value::Map { entries: items, .. } = a.value(0)? else {
+                return Err(PARAM);
+            };
+            let mode = match code {
+                66 => WF_UNIQUE_OR_CREATE_ONLY,
+                70 => WF_BOUNDED_OR_UPDATE_ONLY,
+                _ => a.int_or(2, 0)?,
+            };
+            // Without PARTIAL one failing entry fails (or, with NO_FAIL, skips) them all.
+            if mode & WF_PARTIAL == 0 {
+                let mut probe = entries.clone();
+                let strict = mode & !WF_NO_FAIL;
+                let ok = items.iter().all(|(k, val)| {
+                    put(&mut probe, key_ordered, k.clone(), val.clone(), strict).is_ok()
+                });
+                if !ok {
+                    let code = if mode & WF_UNIQUE_OR_CREATE_ONLY != 0 {
+                        rc::ELEMENT_EXISTS
+                    } else {
+                        rc::ELEMENT_NOT_FOUND
+                    };
+                    fail(mode, code)?;
+                    return Ok(size(entries));
+                }
+                *entries = probe;
+            } else {
+                for (k, val) in items {
+                    put(
+                        entries,
+                        key_ordered,
+                        k.clone(),
+                        val.clone(),
+                        mode | WF_NO_FAIL,
+                    )?;
+                }
+            }
+            Ok(size(entries))
+        }
+        73 | 74 => {
+            let k = a.value(0)?.clone();
+            let delta = a.get(1).cloned().unwrap_or(Value::Int(1));
+            let cur = entries.iter().find(|(ek, _)| *ek == k).map(|e| e.1.clone());
+            let new = match (cur, delta, code == 74) {
+                (None, Value::Int(d), neg) => Value::Int(if neg { d.wrapping_neg() } else { d }),
+                (None, Value::Float(d), neg) => Value::Float(if neg { -d } else { d }),
+                (Some(Value::Int(x)), Value::Int(d), false) => Value::Int(x.wrapping_add(d)),
+                (Some(Value::Int(x)), Value::Int(d), true) => Value::Int(x.wrapping_sub(d)),
+                (Some(Value::Float(x)), Value::Float(d), false) => Value::Float(x + d),
+                (Some(Value::Float(x)), Value::Float(d), true) => Value::Float(x - d),
+                (None, _, _) => return Err(PARAM),
+                _ => return Err(OpError(rc::BIN_TYPE_ERROR)),
+            };
+            put(entries, key_ordered, k, new.clone(), 0)?;
+            Ok(Some(new))
+        }
+        75 => {
+            entries.clear();
+            Ok(None)
+        }
+        76 | 97 => {
+            let rt = a.return_type(0)?;
+            let k = a.value(1)?;
+            let pos = entries.iter().position(|(ek, _)| ek == k);
+            let r = selected(rt, pos.and_then(|i| entries.get(i)), flags)?;
+            if let (76, Some(i)) = (code, pos) {
+                entries.remove(i);
+            }
+            Ok(r)
+        }
+        96 => Ok(size(entries)),
+        _ => Err(UNSUPPORTED),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cdt::{apply, RT_VALUE};
+    use crate::store::{Bin, BinName};
+    use aeropy_protocol::msg::op;
+
+    fn run(
+        bins: &mut Vec<Bin>,
+        t: u8,
+        code: i64,
+        args: &[Value],
+    ) -> Result<Option<Value>, OpError> {
+        let mut v = vec![Value::Int(code)];
+        v.extend_from_slice(args);
+        apply(
+            bins,
+            BinName::new(b"m").unwrap(),
+            t,
+            &Value::list(v).to_msgpack(),
+        )
+    }
+
+    #[test]
+    fn map_ops() {
+        let mut b = Vec::new();
+        let (i, s) = (Value::Int, |x: &str| Value::from(x));
+        assert_eq!(
+            run(&mut b, op::CDT_MODIFY, 67, &[s("b"), i(2), i(1)]).unwrap(),
+            Some(i(1))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_MODIFY, 67, &[s("a"), i(1)]).unwrap(),
+            Some(i(2))
+        );
+        let stored = Value::from_particle(b[0].ptype, &b[0].value).unwrap();
+        assert!(matches!(&stored, Value::Map { flags: 1, entries } if entries[0].0 == s("a")));
+        assert_eq!(
+            run(&mut b, op::CDT_MODIFY, 65, &[s("a"), i(5)]),
+            Err(OpError(rc::ELEMENT_EXISTS))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_MODIFY, 69, &[s("zz"), i(5)]),
+            Err(OpError(rc::ELEMENT_NOT_FOUND))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_MODIFY, 73, &[s("a"), i(10)]).unwrap(),
+            Some(i(11))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_MODIFY, 74, &[s("n")]).unwrap(),
+            Some(i(-1))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 97, &[i(RT_VALUE), s("a")]).unwrap(),
+            Some(i(11))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 97, &[i(RT_VALUE), s("x")]).unwrap(),
+            Some(Value::Nil)
+        );
+        assert_eq!(run(&mut b, op::CDT_READ, 96, &[]).unwrap(), Some(i(3)));
+        let items = Value::map(vec![(s("c"), i(3)), (s("a"), i(0))]);
+        assert_eq!(
+            run(
+                &mut b,
+                op::CDT_MODIFY,
+                68,
+                &[items.clone(), i(0), i(WF_UNIQUE_OR_CREATE_ONLY)]
+            ),
+            Err(OpError(24))
+        );
+        assert_eq!(
+            run(
+                &mut b,
+                op::CDT_MODIFY,
+                68,
+                &[
+                    items,
+                    i(0),
+                    i(WF_UNIQUE_OR_CREATE_ONLY | WF_PARTIAL | WF_NO_FAIL)
+                ]
+            )
+            .unwrap(),
+            Some(i(4))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_MODIFY, 76, &[i(RT_COUNT), s("c")]).unwrap(),
+            Some(i(1))
+        );
+        assert_eq!(run(&mut b, op::CDT_MODIFY, 75, &[]).unwrap(), None);
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 98, &[i(RT_VALUE), i(0)]),
+            Err(UNSUPPORTED)
+        );
+        let _ = RT_VALUE;
+    }
+}

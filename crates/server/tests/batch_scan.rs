@@ -1,0 +1,290 @@
+//! Raw-socket tests of batch requests, scans and truncate against a one-node cluster.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // test code: a failed unwrap is a failed test
+
+mod common;
+
+use aeropy_protocol::msg::{self, op, MsgHeader};
+use aeropy_protocol::{frame, result_code as rc};
+use aeropy_server::{Cluster, ClusterConfig};
+use common::*;
+
+fn start() -> (Cluster, std::net::TcpStream) {
+    let c = Cluster::start(ClusterConfig::default()).unwrap();
+    let s = connect(&c.hosts()[0]);
+    (c, s)
+}
+
+fn w() -> MsgHeader {
+    MsgHeader {
+        info2: msg::INFO2_WRITE,
+        ..MsgHeader::default()
+    }
+}
+
+fn r_all() -> MsgHeader {
+    MsgHeader {
+        info1: msg::INFO1_READ | msg::INFO1_GET_ALL,
+        ..MsgHeader::default()
+    }
+}
+
+fn int(v: i64) -> Vec<u8> {
+    v.to_be_bytes().to_vec()
+}
+
+fn scan_frame(
+    set: &str,
+    pids: &[u16],
+    resume: &[[u8; 20]],
+    max: u64,
+    info1: u8,
+    bins: &[&str],
+) -> Vec<u8> {
+    let mut f = Vec::new();
+    let mut wr = msg::MsgWriter::start(
+        &mut f,
+        &MsgHeader {
+            info1: msg::INFO1_READ | info1,
+            info3: 4,
+            ..MsgHeader::default()
+        },
+    );
+    wr.namespace_field(b"test")
+        .set_field(set.as_bytes())
+        .field_u32(msg::field::SOCKET_TIMEOUT, 0)
+        .field_u64(msg::field::TRID, 7);
+    if !pids.is_empty() {
+        wr.field_with(msg::field::PID_ARRAY, |b| {
+            pids.iter()
+                .for_each(|p| b.extend_from_slice(&p.to_le_bytes()))
+        });
+    }
+    if !resume.is_empty() {
+        wr.field(msg::field::DIGEST_ARRAY, &resume.concat());
+    }
+    if max > 0 {
+        wr.field_u64(msg::field::MAX_RECORDS, max);
+    }
+    for b in bins {
+        wr.op(op::READ, 0, b.as_bytes(), &[]);
+    }
+    wr.finish();
+    f
+}
+
+#[test]
+fn scans() {
+    let (_c, mut s) = start();
+    for i in 0..200 {
+        let ops = [
+            (op::WRITE, 1, "i", int(i)),
+            (op::WRITE, 3, "s", b"x".to_vec()),
+        ];
+        one(&mut s, &request("test", "sa", &i.to_string(), w(), &ops));
+        one(&mut s, &request("test", "sb", &i.to_string(), w(), &ops));
+    }
+    let all: Vec<u16> = (0..4096).collect();
+    let recs = exchange(&mut s, &scan_frame("sa", &all, &[], 0, 0, &[]), true);
+    let (last, rows) = recs.split_last().unwrap();
+    assert_eq!(
+        (last.header.info3 & msg::INFO3_LAST, last.rc()),
+        (msg::INFO3_LAST, 0)
+    );
+    assert_eq!(rows.len(), 200);
+    assert!(rows
+        .iter()
+        .all(|r| r.ops.len() == 2 && r.header.generation == 1 && r.header.n_fields == 3));
+    // whole namespace, selected bins, no bins, max records
+    assert_eq!(
+        exchange(&mut s, &scan_frame("", &all, &[], 0, 0, &[]), true).len(),
+        401
+    );
+    let sel = exchange(&mut s, &scan_frame("sb", &all, &[], 0, 0, &["i"]), true);
+    assert!(sel[..200]
+        .iter()
+        .all(|r| r.ops.len() == 1 && r.bin("i").is_some()));
+    let nob = exchange(
+        &mut s,
+        &scan_frame("sb", &all, &[], 0, msg::INFO1_GET_NO_BINS, &[]),
+        true,
+    );
+    assert!(nob[..200].iter().all(|r| r.ops.is_empty()));
+    assert_eq!(
+        exchange(&mut s, &scan_frame("sb", &all, &[], 10, 0, &[]), true).len(),
+        11
+    );
+    // one partition, then resume below a digest: strictly smaller digests only
+    let d = aeropy_protocol::digest::digest_str(b"sa", "7");
+    let pid = aeropy_protocol::digest::partition_id(&d);
+    let one_part = exchange(&mut s, &scan_frame("", &[pid], &[], 0, 0, &[]), true);
+    let resumed = exchange(&mut s, &scan_frame("", &[], &[d], 0, 0, &[]), true);
+    assert!(one_part.len() >= 2);
+    assert!(resumed.len() < one_part.len());
+    assert_eq!(
+        exchange(&mut s, &scan_frame("nosuchset", &all, &[], 0, 0, &[]), true).len(),
+        1
+    );
+}
+
+fn batch_frame(rows: &[(u32, &str, u8, Vec<u8>)]) -> Vec<u8> {
+    // rows: (index, key, row flags, row bytes after the flags byte)
+    let mut body = Vec::new();
+    body.extend_from_slice(&(rows.len() as u32).to_be_bytes());
+    body.push(0x01);
+    for (i, key, flags, rest) in rows {
+        body.extend_from_slice(&i.to_be_bytes());
+        body.extend_from_slice(&aeropy_protocol::digest::digest_str(b"bs", key));
+        body.push(*flags);
+        body.extend_from_slice(rest);
+    }
+    let mut f = Vec::new();
+    let mut wr = msg::MsgWriter::start(
+        &mut f,
+        &MsgHeader {
+            info1: msg::INFO1_BATCH,
+            ..MsgHeader::default()
+        },
+    );
+    wr.field(msg::field::BATCH_INDEX, &body);
+    wr.finish();
+    f
+}
+
+fn row(info1: u8, info2: u8, ops: &[(u8, u8, &str, Vec<u8>)]) -> Vec<u8> {
+    let mut v = vec![info1, info2, 0, 0, 0, 0, 0, 0, 0];
+    v.extend_from_slice(&2u16.to_be_bytes());
+    v.extend_from_slice(&(ops.len() as u16).to_be_bytes());
+    for (id, data) in [(0u8, &b"test"[..]), (1, b"bs")] {
+        v.extend_from_slice(&(data.len() as u32 + 1).to_be_bytes());
+        v.push(id);
+        v.extend_from_slice(data);
+    }
+    for (o, t, n, val) in ops {
+        v.extend_from_slice(&((4 + n.len() + val.len()) as u32).to_be_bytes());
+        v.extend_from_slice(&[*o, *t, 0, n.len() as u8]);
+        v.extend_from_slice(n.as_bytes());
+        v.extend_from_slice(val);
+    }
+    v
+}
+
+#[test]
+fn batch_rows() {
+    let (_c, mut s) = start();
+    const RW: u8 = 0x02 | 0x04 | 0x08;
+    let write = row(
+        0,
+        msg::INFO2_WRITE | msg::INFO2_RESPOND_ALL_OPS,
+        &[(op::WRITE, 1, "v", int(7))],
+    );
+    let f = batch_frame(&[
+        (0, "a", RW, write.clone()),
+        (1, "b", 0x01, vec![]),
+        (2, "c", 0x01, vec![]),
+    ]);
+    let recs = exchange(&mut s, &f, true);
+    assert_eq!(recs.len(), 4);
+    for (i, r) in recs[..3].iter().enumerate() {
+        assert_eq!(
+            (r.rc(), r.header.transaction_ttl, r.header.generation),
+            (0, i as u32, 1)
+        );
+        assert_eq!(r.ops.len(), 1);
+    }
+    assert_eq!(recs[3].header.info3 & msg::INFO3_LAST, msg::INFO3_LAST);
+    // reads: all bins, some bins, header only, missing
+    let all = row(msg::INFO1_READ | msg::INFO1_GET_ALL, 0, &[]);
+    let some = row(msg::INFO1_READ, 0, &[(op::READ, 0, "v", vec![])]);
+    let head = row(msg::INFO1_READ | msg::INFO1_GET_NO_BINS, 0, &[]);
+    let f = batch_frame(&[
+        (0, "a", RW, all),
+        (1, "b", RW, some),
+        (2, "c", RW, head),
+        (3, "zz", 0x01, vec![]),
+    ]);
+    let recs = exchange(&mut s, &f, true);
+    let summary: Vec<_> = recs
+        .iter()
+        .map(|r| (r.rc(), r.header.transaction_ttl, r.ops.len()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![(0, 0, 1), (0, 1, 1), (0, 2, 0), (2, 3, 0), (0, 0, 0)]
+    );
+    assert_eq!(recs[0].bin("v"), Some((1, int(7))));
+    // deletes
+    let del = row(0, msg::INFO2_WRITE | msg::INFO2_DELETE, &[]);
+    let recs = exchange(
+        &mut s,
+        &batch_frame(&[(0, "a", RW, del), (1, "nope", 0x01, vec![])]),
+        true,
+    );
+    assert_eq!((recs[0].rc(), recs[1].rc()), (0, 2));
+    // a truncated batch body: error in the LAST message, connection still usable
+    let mut f = batch_frame(&[(0, "a", RW, write)]);
+    let cut = f.len() - 6;
+    f.truncate(cut);
+    let body_len = (f.len() - 8) as u64;
+    f[..8].copy_from_slice(&frame::ProtoHeader::new(3, body_len).encode());
+    let field_size = (f.len() - 8 - 22 - 4) as u32;
+    f[8 + 22..8 + 26].copy_from_slice(&field_size.to_be_bytes());
+    let recs = exchange(&mut s, &f, true);
+    assert_eq!(recs.last().unwrap().rc(), rc::PARAMETER_ERROR);
+    assert_eq!(info1(&mut s, "build"), "8.1.0.0");
+}
+
+#[test]
+fn truncate_set_namespace_and_lut() {
+    let (_c, mut s) = start();
+    let a = [(op::WRITE, 1, "a", int(1))];
+    for k in ["1", "2"] {
+        one(&mut s, &request("test", "t1", k, w(), &a));
+        one(&mut s, &request("test", "t2", k, w(), &a));
+    }
+    assert!(info1(&mut s, "sets/test").contains("set=t1:objects=2"));
+    assert_eq!(info1(&mut s, "truncate:namespace=test;set=t1"), "ok");
+    assert_eq!(
+        one(&mut s, &request("test", "t1", "1", r_all(), &[])).rc(),
+        2
+    );
+    assert_eq!(
+        one(&mut s, &request("test", "t2", "1", r_all(), &[])).rc(),
+        0
+    );
+    assert!(info1(&mut s, "sets/test/t1").starts_with("objects=0:"));
+    // a lut in the past keeps newer records; a future one is refused
+    let past = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+        - 60_000_000_000;
+    assert_eq!(
+        info1(
+            &mut s,
+            &format!("truncate-namespace:namespace=test;lut={past}")
+        ),
+        "ok"
+    );
+    assert_eq!(
+        one(&mut s, &request("test", "t2", "1", r_all(), &[])).rc(),
+        0
+    );
+    assert!(info1(
+        &mut s,
+        &format!("truncate:namespace=test;set=t2;lut={}", past * 2)
+    )
+    .starts_with("ERROR:4"));
+    assert_eq!(info1(&mut s, "truncate-namespace:namespace=test"), "ok");
+    assert_eq!(
+        one(&mut s, &request("test", "t2", "1", r_all(), &[])).rc(),
+        2
+    );
+    one(&mut s, &request("test", "t2", "1", w(), &a));
+    assert_eq!(
+        one(&mut s, &request("test", "t2", "1", r_all(), &[])).rc(),
+        0,
+        "written after truncate"
+    );
+    assert!(info1(&mut s, "truncate:namespace=nope;set=x").starts_with("ERROR:4"));
+}
