@@ -3,17 +3,15 @@
 use std::cell::RefCell;
 use std::sync::{Arc, RwLock};
 
-use aeropy_core::client::{begin_key_command, finish_operate_header, read_header, write_header};
+use aeropy_core::client::{read_header, write_header};
 use aeropy_core::wire::{self, MsgWriter, Reply};
-use aeropy_core::{Client as CoreClient, Error, Key, Route, UserKey, WriteMeta};
-use pyo3::intern;
+use aeropy_core::{Client as CoreClient, Error, Key, Route};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 
-use crate::cdt;
 use crate::config::{self, int_of, type_name, CmdPolicy, Settings};
 use crate::errors::{guard, param_err, to_pyerr};
+use crate::keys::{bin_name, calc_digest, meta_dict, parse_key, write_meta, PyKey};
 use crate::serialization::{De, Ser};
 
 thread_local! {
@@ -32,236 +30,32 @@ fn put_bufs(req: Vec<u8>, out: Vec<u8>) {
     }
 }
 
-/// Seconds between the Unix epoch and the Aerospike epoch (2010-01-01).
-const CITRUSLEAF_EPOCH: u64 = 1_262_304_000;
-
-/// The operator constants of aerospike._constants (their values are the 19.x ones).
-struct Operators {
-    read: i64,
-    write: i64,
-    incr: i64,
-    append: i64,
-    prepend: i64,
-    touch: i64,
-    delete: i64,
-}
-
-static OPERATORS: PyOnceLock<Operators> = PyOnceLock::new();
-
-fn operators(py: Python<'_>) -> PyResult<&Operators> {
-    OPERATORS.get_or_try_init(py, || -> PyResult<Operators> {
-        let c = py.import("aerospike._constants")?;
-        let g = |n: &str| -> PyResult<i64> { c.getattr(n)?.extract() };
-        Ok(Operators {
-            read: g("OPERATOR_READ")?,
-            write: g("OPERATOR_WRITE")?,
-            incr: g("OPERATOR_INCR")?,
-            append: g("OPERATOR_APPEND")?,
-            prepend: g("OPERATOR_PREPEND")?,
-            touch: g("OPERATOR_TOUCH")?,
-            delete: g("OPERATOR_DELETE")?,
-        })
-    })
-}
-
-/// A key tuple as given, with the core key computed from it.
-struct PyKey<'py> {
-    key: Key,
-    ns: Bound<'py, PyAny>,
-    set: Bound<'py, PyAny>,
-    pk: Bound<'py, PyAny>,
-}
-
-impl<'py> PyKey<'py> {
-    /// `(ns, set, pk, bytearray(digest))`, as the official client returns keys.
-    fn to_tuple(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(
-            py,
-            [
-                self.ns.clone(),
-                self.set.clone(),
-                self.pk.clone(),
-                PyByteArray::new(py, &self.key.digest).into_any(),
-            ],
-        )
-    }
-}
-
-fn parse_key<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<PyKey<'py>> {
-    let t = obj.cast::<PyTuple>().map_err(|_| {
-        param_err(
-            py,
-            format!(
-                "key must be a tuple (namespace, set, primary key[, digest]), not {}",
-                type_name(obj)
-            ),
-        )
-    })?;
-    if !(3..=4).contains(&t.len()) {
-        return Err(param_err(
-            py,
-            "key tuple must have 3 or 4 elements: (namespace, set, primary key[, digest])",
-        ));
-    }
-    let ns = t.get_item(0)?;
-    let set = t.get_item(1)?;
-    let pk = t.get_item(2)?;
-    let ns_s = ns
-        .cast::<PyString>()
-        .map_err(|_| param_err(py, "key: namespace must be a str"))?
-        .to_cow()?
-        .into_owned();
-    let set_s = if set.is_none() {
-        String::new()
-    } else {
-        set.cast::<PyString>()
-            .map_err(|_| param_err(py, "key: set must be a str or None"))?
-            .to_cow()?
-            .into_owned()
-    };
-    let user_key = if pk.is_none() {
-        None
-    } else if pk.cast::<PyBool>().is_ok() {
-        return Err(param_err(
-            py,
-            "key: primary key must be an int, str or bytes, not bool",
-        ));
-    } else if let Ok(i) = pk.cast::<PyInt>() {
-        Some(UserKey::Int(i.extract().map_err(|_| {
-            param_err(py, "key: integer primary key out of 64-bit range")
-        })?))
-    } else if let Ok(s) = pk.cast::<PyString>() {
-        Some(UserKey::Str(s.to_cow()?.into_owned()))
-    } else if let Ok(b) = pk.cast::<PyBytes>() {
-        Some(UserKey::Blob(b.as_bytes().to_vec()))
-    } else if let Ok(b) = pk.cast::<PyByteArray>() {
-        Some(UserKey::Blob(b.to_vec()))
-    } else {
-        return Err(param_err(
-            py,
-            format!(
-                "key: primary key must be an int, str or bytes, not {}",
-                type_name(&pk)
-            ),
-        ));
-    };
-    let digest = if t.len() == 4 && !t.get_item(3)?.is_none() {
-        let d = t.get_item(3)?;
-        let bytes = if let Ok(b) = d.cast::<PyBytes>() {
-            b.as_bytes().to_vec()
-        } else if let Ok(b) = d.cast::<PyByteArray>() {
-            b.to_vec()
-        } else {
-            return Err(param_err(py, "key: digest must be bytes or bytearray"));
-        };
-        Some(
-            <[u8; 20]>::try_from(bytes.as_slice())
-                .map_err(|_| param_err(py, "key: digest must be 20 bytes"))?,
-        )
-    } else {
-        None
-    };
-    let key = match (user_key, digest) {
-        (Some(uk), None) => Key::new(&ns_s, &set_s, uk),
-        (uk, Some(d)) => Key::from_digest(&ns_s, &set_s, d).map(|mut k| {
-            k.user_key = uk;
-            k
-        }),
-        (None, None) => {
-            return Err(param_err(
-                py,
-                "key: either a primary key or a digest is required",
-            ))
-        }
-    }
-    .map_err(|e| param_err(py, format!("key: {}", e.message())))?;
-    Ok(PyKey { key, ns, set, pk })
-}
-
-fn bin_name(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<String> {
-    let s = v
-        .cast::<PyString>()
-        .map_err(|_| param_err(py, format!("bin name must be a str, not {}", type_name(v))))?
-        .to_cow()?;
-    if s.len() > wire::MAX_BIN_NAME {
-        return Err(param_err(
-            py,
-            format!("bin name too long (max 15 bytes): {s:?}"),
-        ));
-    }
-    Ok(s.into_owned())
-}
-
-/// `meta` of a write: {"ttl": int, "gen": int}.
-fn write_meta(
-    py: Python<'_>,
+/// Starts a key command; adds the policy's filter expression (field 43) if any.
+pub(crate) fn begin_key_command(
     p: &CmdPolicy,
-    meta: Option<&Bound<'_, PyAny>>,
-) -> PyResult<WriteMeta> {
-    let mut m = WriteMeta {
-        exists: p.exists,
-        gen_policy: p.gen,
-        generation: 0,
-        ttl: p.ttl.unwrap_or(0),
-    };
-    if let Some(meta) = meta.filter(|m| !m.is_none()) {
-        let d = meta
-            .cast::<PyDict>()
-            .map_err(|_| param_err(py, format!("meta must be a dict, not {}", type_name(meta))))?;
-        for (k, v) in d.iter() {
-            let k: String = k
-                .extract()
-                .map_err(|_| param_err(py, "meta keys must be str"))?;
-            match k.as_str() {
-                "ttl" => m.ttl = config::ttl_of(py, "meta[\"ttl\"]", &v)?,
-                "gen" => {
-                    let g = int_of(py, "meta[\"gen\"]", &v)?;
-                    m.generation = u32::try_from(g)
-                        .map_err(|_| param_err(py, "meta[\"gen\"] out of range"))?;
-                }
-                _ => return Err(param_err(py, format!("unknown meta key {k:?}"))),
-            }
-        }
+    w: &mut MsgWriter,
+    key: &Key,
+    header: &wire::Header,
+    send_key: bool,
+) {
+    aeropy_core::client::begin_key_command(w, key, header, send_key);
+    if let Some(f) = &p.base.filter_exp {
+        w.field(FIELD_FILTER_EXP, f);
     }
-    if m.ttl == u32::MAX - 2 {
-        // TTL_CLIENT_DEFAULT: the policy's TTL.
-        m.ttl = p.ttl.filter(|t| *t != u32::MAX - 2).unwrap_or(0);
-    }
-    Ok(m)
 }
 
-fn meta_dict<'py>(
-    py: Python<'py>,
-    generation: u32,
-    void_time: u32,
-) -> PyResult<Bound<'py, PyDict>> {
-    let ttl: u64 = if void_time == 0 {
-        u64::from(u32::MAX)
-    } else {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        (u64::from(void_time) + CITRUSLEAF_EPOCH)
-            .saturating_sub(now)
-            .max(1)
-    };
-    let d = PyDict::new(py);
-    d.set_item(intern!(py, "ttl"), ttl)?;
-    d.set_item(intern!(py, "gen"), generation)?;
-    Ok(d)
-}
+const FIELD_FILTER_EXP: u8 = 43;
 
 /// The Aerospike client.
 #[pyclass(module = "aerospike", name = "Client", frozen)]
 pub struct Client {
-    settings: Settings,
+    pub(crate) settings: Settings,
     /// The connected core and the process that connected it (sockets and the tend
     /// thread do not survive `fork()`).
     core: RwLock<Option<(u32, Arc<CoreClient>)>>,
 }
 
-enum Shape {
+pub(crate) enum Shape {
     /// bins as a dict
     Dict,
     /// bins as a list of (name, value)
@@ -269,7 +63,7 @@ enum Shape {
 }
 
 impl Client {
-    fn core(&self, py: Python<'_>) -> PyResult<Arc<CoreClient>> {
+    pub(crate) fn core(&self, py: Python<'_>) -> PyResult<Arc<CoreClient>> {
         match self.core.read().ok().and_then(|c| c.clone()) {
             Some((pid, c)) if pid == std::process::id() => Ok(c),
             Some(_) => Err(crate::errors::make_exception(
@@ -301,7 +95,7 @@ impl Client {
         }
     }
 
-    fn policy(
+    pub(crate) fn policy(
         &self,
         py: Python<'_>,
         base: &CmdPolicy,
@@ -314,12 +108,12 @@ impl Client {
         Ok(p)
     }
 
-    fn pair<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
+    pub(crate) fn pair<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyAny>> {
         self.settings.pair.as_ref().map(|p| p.bind(py).clone())
     }
 
     /// Finishes `w`, runs it with the GIL released, returns the reply body in `out`.
-    fn exchange(
+    pub(crate) fn exchange(
         &self,
         py: Python<'_>,
         key: &Key,
@@ -341,7 +135,7 @@ impl Client {
 
     /// Builds, sends and reads one single-record command.
     #[allow(clippy::too_many_arguments)]
-    fn command<'py>(
+    pub(crate) fn command<'py>(
         &self,
         py: Python<'py>,
         key: &PyKey<'py>,
@@ -362,7 +156,7 @@ impl Client {
         result
     }
 
-    fn bins_from_reply<'py>(
+    pub(crate) fn bins_from_reply<'py>(
         &self,
         py: Python<'py>,
         r: &Reply<'_>,
@@ -406,14 +200,14 @@ impl Client {
         res.map_err(|e| to_pyerr(py, &e))
     }
 
-    fn check(py: Python<'_>, r: &Reply<'_>, write: bool) -> PyResult<()> {
+    pub(crate) fn check(py: Python<'_>, r: &Reply<'_>, write: bool) -> PyResult<()> {
         match r.result_code {
             0 => Ok(()),
             c => Err(to_pyerr(py, &Error::server(i32::from(c), write && c == 9))),
         }
     }
 
-    fn record<'py>(
+    pub(crate) fn record<'py>(
         &self,
         py: Python<'py>,
         key: &PyKey<'py>,
@@ -435,7 +229,7 @@ impl Client {
         .into_any())
     }
 
-    fn ser<'a, 'py>(
+    pub(crate) fn ser<'a, 'py>(
         &self,
         py: Python<'py>,
         pair: Option<&'a Bound<'py, PyAny>>,
@@ -475,7 +269,13 @@ impl Client {
             true,
             &p,
             |w| {
-                begin_key_command(w, &k.key, &write_header(&p.base, &m, 0), p.base.send_key);
+                begin_key_command(
+                    &p,
+                    w,
+                    &k.key,
+                    &write_header(&p.base, &m, 0),
+                    p.base.send_key,
+                );
                 ops(w, &ser)?;
                 Ok(true)
             },
@@ -509,132 +309,6 @@ impl Client {
             s.push('\n');
         }
         Ok(s)
-    }
-
-    fn operate_impl<'py>(
-        &self,
-        py: Python<'py>,
-        key: &Bound<'py, PyAny>,
-        list: &Bound<'py, PyAny>,
-        meta: Option<&Bound<'py, PyAny>>,
-        policy: Option<&Bound<'py, PyAny>>,
-        shape: Shape,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let k = parse_key(py, key)?;
-        let p = self.policy(py, &self.settings.policies.operate, policy)?;
-        let mut m = write_meta(py, &p, meta)?;
-        let ops = list
-            .cast::<PyList>()
-            .map_err(|_| param_err(py, "operations must be a list of dicts"))?;
-        if ops.is_empty() {
-            return Err(param_err(py, "operations must not be empty"));
-        }
-        let opc = operators(py)?;
-        let pair = self.pair(py);
-        let ser = self.ser(py, pair.as_ref(), None);
-        self.command(
-            py,
-            &k,
-            false,
-            &p,
-            |w| {
-                begin_key_command(w, &k.key, &wire::Header::default(), p.base.send_key);
-                let mut read_all = false;
-                let mut respond_all = false;
-                for op in ops.iter() {
-                    let d = op
-                        .cast::<PyDict>()
-                        .map_err(|_| param_err(py, "each operation must be a dict"))?;
-                    let code = match d.get_item(intern!(py, "op"))? {
-                        Some(c) => int_of(py, "operation \"op\"", &c)?,
-                        None => return Err(param_err(py, "operation dict has no \"op\"")),
-                    };
-                    let bin = d.get_item(intern!(py, "bin"))?;
-                    let val = d.get_item(intern!(py, "val"))?;
-                    let need_bin = |b: &Option<Bound<'py, PyAny>>| -> PyResult<String> {
-                        match b {
-                            Some(b) => bin_name(py, b),
-                            None => Err(param_err(py, "operation needs a \"bin\"")),
-                        }
-                    };
-                    let need_val = |v: &Option<Bound<'py, PyAny>>| -> PyResult<Bound<'py, PyAny>> {
-                        v.clone()
-                            .ok_or_else(|| param_err(py, "operation needs a \"val\""))
-                    };
-                    if code == opc.read {
-                        match &bin {
-                            Some(b) if !b.is_none() => {
-                                let name = bin_name(py, b)?;
-                                w.op(wire::OP_READ, wire::P_NULL, name.as_bytes(), &[])
-                                    .map_err(|e| param_err(py, e.message()))?;
-                            }
-                            _ => read_all = true,
-                        }
-                    } else if code == opc.write {
-                        ser.write_op(w, wire::OP_WRITE, &need_bin(&bin)?, &need_val(&val)?)?;
-                    } else if code == opc.incr {
-                        let v = need_val(&val)?;
-                        if !(v.cast::<PyInt>().is_ok() && v.cast::<PyBool>().is_err())
-                            && v.cast::<pyo3::types::PyFloat>().is_err()
-                        {
-                            return Err(param_err(
-                                py,
-                                format!(
-                                    "increment value must be an int or float, not {}",
-                                    type_name(&v)
-                                ),
-                            ));
-                        }
-                        ser.write_op(w, wire::OP_INCR, &need_bin(&bin)?, &v)?;
-                    } else if code == opc.append || code == opc.prepend {
-                        let v = need_val(&val)?;
-                        if v.cast::<PyString>().is_err()
-                            && v.cast::<PyBytes>().is_err()
-                            && v.cast::<PyByteArray>().is_err()
-                        {
-                            return Err(param_err(
-                                py,
-                                format!(
-                                    "append/prepend value must be a str or bytes, not {}",
-                                    type_name(&v)
-                                ),
-                            ));
-                        }
-                        let t = if code == opc.append {
-                            wire::OP_APPEND
-                        } else {
-                            wire::OP_PREPEND
-                        };
-                        ser.write_op(w, t, &need_bin(&bin)?, &v)?;
-                    } else if code == opc.touch {
-                        if let Some(v) = val.as_ref().filter(|v| !v.is_none()) {
-                            m.ttl = config::ttl_of(py, "touch \"val\"", v)?;
-                        }
-                        w.op(wire::OP_TOUCH, wire::P_NULL, b"", &[])
-                            .map_err(|e| param_err(py, e.message()))?;
-                    } else if code == opc.delete {
-                        w.op(wire::OP_DELETE_ALL, wire::P_NULL, b"", &[])
-                            .map_err(|e| param_err(py, e.message()))?;
-                    } else if cdt::is_cdt(code) {
-                        cdt::write_cdt_op(&ser, w, code, &need_bin(&bin)?, d)?;
-                        // As the official client: map ops ask for one result per op.
-                        respond_all |= cdt::is_map_op(code);
-                    } else {
-                        return Err(param_err(py, format!("unsupported operation code {code}")));
-                    }
-                }
-                let write = finish_operate_header(w, &p.base, &m);
-                if read_all {
-                    w.or_info(wire::INFO1_READ | wire::INFO1_GET_ALL, 0, 0);
-                }
-                if respond_all {
-                    // One result per op, in op order (what list/map ops need).
-                    w.or_info(0, wire::INFO2_RESPOND_ALL_OPS, 0);
-                }
-                Ok(write)
-            },
-            |r| self.record(py, &k, r, shape, &p),
-        )
     }
 }
 
@@ -755,7 +429,13 @@ impl Client {
                 true,
                 &p,
                 |w| {
-                    begin_key_command(w, &k.key, &write_header(&p.base, &m, 0), p.base.send_key);
+                    begin_key_command(
+                        &p,
+                        w,
+                        &k.key,
+                        &write_header(&p.base, &m, 0),
+                        p.base.send_key,
+                    );
                     for (name, v) in bins.iter() {
                         ser.write_op(w, wire::OP_WRITE, &bin_name(py, &name)?, &v)?;
                     }
@@ -772,7 +452,7 @@ impl Client {
 
     /// Reads a record: `(key, meta, bins)`; RecordNotFound when missing.
     #[pyo3(signature = (key, policy=None))]
-    fn get<'py>(
+    pub(crate) fn get<'py>(
         &self,
         py: Python<'py>,
         key: &Bound<'py, PyAny>,
@@ -787,7 +467,13 @@ impl Client {
                 false,
                 &p,
                 |w| {
-                    begin_key_command(w, &k.key, &read_header(&p.base, wire::INFO1_GET_ALL), false);
+                    begin_key_command(
+                        &p,
+                        w,
+                        &k.key,
+                        &read_header(&p.base, wire::INFO1_GET_ALL),
+                        false,
+                    );
                     Ok(false)
                 },
                 |r| self.record(py, &k, r, Shape::Dict, &p),
@@ -797,7 +483,7 @@ impl Client {
 
     /// Reads the named bins of a record.
     #[pyo3(signature = (key, bins, policy=None))]
-    fn select<'py>(
+    pub(crate) fn select<'py>(
         &self,
         py: Python<'py>,
         key: &Bound<'py, PyAny>,
@@ -823,7 +509,7 @@ impl Client {
                 false,
                 &p,
                 |w| {
-                    begin_key_command(w, &k.key, &read_header(&p.base, 0), false);
+                    begin_key_command(&p, w, &k.key, &read_header(&p.base, 0), false);
                     for n in &names {
                         w.op(
                             wire::OP_READ,
@@ -842,7 +528,7 @@ impl Client {
 
     /// `(key, meta)`, or `(key, None)` when the record does not exist.
     #[pyo3(signature = (key, policy=None))]
-    fn exists<'py>(
+    pub(crate) fn exists<'py>(
         &self,
         py: Python<'py>,
         key: &Bound<'py, PyAny>,
@@ -858,6 +544,7 @@ impl Client {
                 &p,
                 |w| {
                     begin_key_command(
+                        &p,
                         w,
                         &k.key,
                         &read_header(&p.base, wire::INFO1_GET_NO_BINS),
@@ -881,7 +568,7 @@ impl Client {
 
     /// Removes a record; returns 0.
     #[pyo3(signature = (key, meta=None, policy=None))]
-    fn remove<'py>(
+    pub(crate) fn remove<'py>(
         &self,
         py: Python<'py>,
         key: &Bound<'py, PyAny>,
@@ -899,6 +586,7 @@ impl Client {
                 &p,
                 |w| {
                     begin_key_command(
+                        &p,
                         w,
                         &k.key,
                         &write_header(&p.base, &m, wire::INFO2_DELETE),
@@ -1216,6 +904,260 @@ impl Client {
         Ok(l)
     }
 
+    /// A scan of `ns` (and `set`): `Scan.select`, `results`, `foreach`.
+    #[pyo3(signature = (ns, set=None))]
+    fn scan(
+        slf: &Bound<'_, Self>,
+        ns: &Bound<'_, PyAny>,
+        set: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::query::Scan> {
+        crate::query::new_scan(slf.py(), slf.clone().unbind(), ns, set)
+    }
+
+    /// A query of `ns` (and `set`): `Query.select`, `where`, `results`, `foreach`.
+    #[pyo3(signature = (ns, set=None))]
+    fn query(
+        slf: &Bound<'_, Self>,
+        ns: &Bound<'_, PyAny>,
+        set: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<crate::query::Query> {
+        crate::query::new_query(slf.py(), slf.clone().unbind(), ns, set)
+    }
+
+    /// Creates a numeric secondary index; returns 0 once it is built.
+    #[pyo3(signature = (ns, set, bin, index_name, policy=None))]
+    fn index_integer_create(
+        &self,
+        py: Python<'_>,
+        ns: &str,
+        set: Option<&str>,
+        bin: &str,
+        index_name: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || {
+            self.index_create(py, ns, set, bin, index_name, 1, None)
+        })
+    }
+
+    /// Creates a string secondary index.
+    #[pyo3(signature = (ns, set, bin, index_name, policy=None))]
+    fn index_string_create(
+        &self,
+        py: Python<'_>,
+        ns: &str,
+        set: Option<&str>,
+        bin: &str,
+        index_name: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || {
+            self.index_create(py, ns, set, bin, index_name, 0, None)
+        })
+    }
+
+    /// Creates a blob secondary index.
+    #[pyo3(signature = (ns, set, bin, index_name, policy=None))]
+    fn index_blob_create(
+        &self,
+        py: Python<'_>,
+        ns: &str,
+        set: Option<&str>,
+        bin: &str,
+        index_name: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || {
+            self.index_create(py, ns, set, bin, index_name, 3, None)
+        })
+    }
+
+    /// Creates a geospatial secondary index.
+    #[pyo3(signature = (ns, set, bin, index_name, policy=None))]
+    fn index_geo2dsphere_create(
+        &self,
+        py: Python<'_>,
+        ns: &str,
+        set: Option<&str>,
+        bin: &str,
+        index_name: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || {
+            self.index_create(py, ns, set, bin, index_name, 2, None)
+        })
+    }
+
+    /// Creates an index over the elements of a list bin.
+    #[pyo3(signature = (ns, set, bin, index_datatype, index_name, policy=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn index_list_create(
+        &self,
+        py: Python<'_>,
+        ns: &str,
+        set: Option<&str>,
+        bin: &str,
+        index_datatype: i64,
+        index_name: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || {
+            self.index_create(py, ns, set, bin, index_name, index_datatype, Some("LIST"))
+        })
+    }
+
+    /// Creates an index over the keys of a map bin.
+    #[pyo3(signature = (ns, set, bin, index_datatype, index_name, policy=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn index_map_keys_create(
+        &self,
+        py: Python<'_>,
+        ns: &str,
+        set: Option<&str>,
+        bin: &str,
+        index_datatype: i64,
+        index_name: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || {
+            self.index_create(
+                py,
+                ns,
+                set,
+                bin,
+                index_name,
+                index_datatype,
+                Some("MAPKEYS"),
+            )
+        })
+    }
+
+    /// Creates an index over the values of a map bin.
+    #[pyo3(signature = (ns, set, bin, index_datatype, index_name, policy=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn index_map_values_create(
+        &self,
+        py: Python<'_>,
+        ns: &str,
+        set: Option<&str>,
+        bin: &str,
+        index_datatype: i64,
+        index_name: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || {
+            self.index_create(
+                py,
+                ns,
+                set,
+                bin,
+                index_name,
+                index_datatype,
+                Some("MAPVALUES"),
+            )
+        })
+    }
+
+    /// Removes a secondary index.
+    #[pyo3(signature = (ns, index_name, policy=None))]
+    fn index_remove(
+        &self,
+        py: Python<'_>,
+        ns: &str,
+        index_name: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || self.index_drop(py, ns, index_name))
+    }
+
+    /// Removes the records of `set` (all sets when None) last updated before `nanos`
+    /// (0: now); returns 0.
+    #[pyo3(signature = (namespace, set, nanos, policy=None))]
+    fn truncate(
+        &self,
+        py: Python<'_>,
+        namespace: &str,
+        set: Option<&str>,
+        nanos: &Bound<'_, PyAny>,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || self.truncate_impl(py, namespace, set, nanos))
+    }
+
+    /// Registers a Lua module from a file; returns 0 once the cluster lists it.
+    #[pyo3(signature = (filename, udf_type=0, policy=None))]
+    fn udf_put(
+        &self,
+        py: Python<'_>,
+        filename: &str,
+        udf_type: i64,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || self.udf_put_impl(py, filename, udf_type))
+    }
+
+    /// Removes a Lua module; returns 0.
+    #[pyo3(signature = (module, policy=None))]
+    fn udf_remove(
+        &self,
+        py: Python<'_>,
+        module: &str,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<i64> {
+        let _ = policy;
+        guard(py, || self.udf_remove_impl(py, module))
+    }
+
+    /// The registered Lua modules.
+    #[pyo3(signature = (policy=None))]
+    fn udf_list<'py>(
+        &self,
+        py: Python<'py>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let _ = policy;
+        guard(py, || self.udf_list_impl(py))
+    }
+
+    /// The source of a registered Lua module.
+    #[pyo3(signature = (module, language=0, policy=None))]
+    fn udf_get(
+        &self,
+        py: Python<'_>,
+        module: &str,
+        language: i64,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let _ = (language, policy);
+        guard(py, || self.udf_get_impl(py, module))
+    }
+
+    /// Runs a record UDF and returns what it returned.
+    #[pyo3(signature = (key, module, function, args, policy=None))]
+    fn apply<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        module: &str,
+        function: &str,
+        args: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            self.apply_impl(py, key, module, function, args, policy)
+        })
+    }
+
     /// Whether the cluster supports geospatial data (always true here).
     fn has_geo(&self) -> bool {
         true
@@ -1258,22 +1200,7 @@ impl Client {
         bins: Option<&Bound<'py, PyAny>>,
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let (records_cls, record_cls) = batch_classes(py)?;
-            let given = key_list(py, keys)?;
-            let rows = self.batch_rows(py, keys, bins, policy, false)?;
-            let out = PyList::empty(py);
-            for (k, row) in given.iter().zip(rows) {
-                let br = record_cls.call1((k,))?;
-                br.setattr("result", row.code)?;
-                match row.record {
-                    Some(rec) => br.setattr("record", rec)?,
-                    None => br.setattr("record", py.None())?,
-                }
-                out.append(br)?;
-            }
-            records_cls.call1((out,))
-        })
+        self.batch_read_impl(py, keys, bins, policy)
     }
 
     /// 19.x `batch_operate`: the same operations on every key.
@@ -1287,27 +1214,7 @@ impl Client {
         policy_batch_write: Option<&Bound<'py, PyAny>>,
         ttl: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let _ = policy_batch;
-            let (records_cls, record_cls) = batch_classes(py)?;
-            let meta = match ttl.filter(|t| !t.is_none()) {
-                Some(t) => {
-                    let d = PyDict::new(py);
-                    d.set_item("ttl", t)?;
-                    Some(d.into_any())
-                }
-                None => None,
-            };
-            let out = PyList::empty(py);
-            for k in key_list(py, keys)? {
-                let br = record_cls.call1((&k,))?;
-                let res =
-                    self.operate_impl(py, &k, ops, meta.as_ref(), policy_batch_write, Shape::Dict);
-                set_batch_result(py, &br, res)?;
-                out.append(br)?;
-            }
-            records_cls.call1((out,))
-        })
+        self.batch_operate_impl(py, keys, ops, policy_batch, policy_batch_write, ttl)
     }
 
     /// 19.x `batch_remove`: removes every key.
@@ -1319,20 +1226,7 @@ impl Client {
         policy_batch: Option<&Bound<'py, PyAny>>,
         policy_batch_remove: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let _ = policy_batch;
-            let (records_cls, record_cls) = batch_classes(py)?;
-            let out = PyList::empty(py);
-            for k in key_list(py, keys)? {
-                let br = record_cls.call1((&k,))?;
-                let res = self
-                    .remove(py, &k, None, policy_batch_remove)
-                    .map(|_| py.None().into_bound(py));
-                set_batch_result(py, &br, res)?;
-                out.append(br)?;
-            }
-            records_cls.call1((out,))
-        })
+        self.batch_remove_impl(py, keys, policy_batch, policy_batch_remove)
     }
 
     /// 19.x `batch_write`: runs each `Read`/`Write`/`Remove` record; fills in its
@@ -1344,55 +1238,7 @@ impl Client {
         batch_records: &Bound<'py, PyAny>,
         policy_batch: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let _ = policy_batch;
-            let items = batch_records.getattr("batch_records").map_err(|_| {
-                param_err(
-                    py,
-                    "batch_records must be an aerospike_helpers.batch.records.BatchRecords",
-                )
-            })?;
-            for br in key_list(py, &items)? {
-                let kind: i64 = br.getattr("_type")?.extract()?;
-                let key = br.getattr("key")?;
-                let policy = br.getattr("policy").ok().filter(|p| !p.is_none());
-                let res = match kind {
-                    0 => {
-                        let all = br.getattr("read_all_bins")?.is_truthy()?;
-                        let ops = br.getattr("ops")?;
-                        if all || ops.is_none() {
-                            self.get(py, &key, policy.as_ref())
-                        } else {
-                            self.operate_impl(py, &key, &ops, None, policy.as_ref(), Shape::Dict)
-                        }
-                    }
-                    1 => {
-                        let meta = br.getattr("meta")?;
-                        let meta = (!meta.is_none()).then_some(meta);
-                        let ops = br.getattr("ops")?;
-                        self.operate_impl(
-                            py,
-                            &key,
-                            &ops,
-                            meta.as_ref(),
-                            policy.as_ref(),
-                            Shape::Dict,
-                        )
-                    }
-                    3 => self
-                        .remove(py, &key, None, policy.as_ref())
-                        .map(|_| py.None().into_bound(py)),
-                    _ => Err(crate::errors::make_exception(
-                        py,
-                        16,
-                        "batch UDF apply is not supported yet",
-                        false,
-                    )),
-                };
-                set_batch_result(py, &br, res)?;
-            }
-            Ok(batch_records.clone())
-        })
+        self.batch_write_impl(py, batch_records, policy_batch)
     }
 
     /// Seed-era batch exists: `[(key, meta or None), ...]`.
@@ -1415,68 +1261,6 @@ impl Client {
             }
             Ok(l)
         })
-    }
-}
-
-/// One key's outcome in a batch read.
-struct BatchRow<'py> {
-    key: Bound<'py, PyAny>,
-    code: i64,
-    meta: Option<Bound<'py, PyDict>>,
-    record: Option<Bound<'py, PyAny>>,
-}
-
-fn batch_classes(py: Python<'_>) -> PyResult<(Bound<'_, PyAny>, Bound<'_, PyAny>)> {
-    let m = py.import("aerospike_helpers.batch.records")?;
-    Ok((m.getattr("BatchRecords")?, m.getattr("BatchRecord")?))
-}
-
-/// Stores a command's outcome in a `BatchRecord`: `record` on success, else `result`,
-/// `message` and `in_doubt` of the error. Non-Aerospike errors propagate.
-fn set_batch_result<'py>(
-    py: Python<'py>,
-    br: &Bound<'py, PyAny>,
-    res: PyResult<Bound<'py, PyAny>>,
-) -> PyResult<()> {
-    match res {
-        Ok(rec) => {
-            br.setattr("result", 0)?;
-            br.setattr(
-                "record",
-                if rec.is_none() {
-                    py.None().into_bound(py)
-                } else {
-                    rec
-                },
-            )?;
-        }
-        Err(e) => {
-            let v = e.value(py);
-            let code = v.getattr("code").ok().and_then(|c| c.extract::<i64>().ok());
-            let Some(code) = code else { return Err(e) };
-            if code == -2 {
-                return Err(e);
-            }
-            br.setattr("result", code)?;
-            br.setattr("record", py.None())?;
-            if let Ok(m) = v.getattr("msg") {
-                br.setattr("message", m)?;
-            }
-            if let Ok(d) = v.getattr("in_doubt") {
-                br.setattr("in_doubt", d.is_truthy()?)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn key_list<'py>(py: Python<'py>, keys: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    if let Ok(l) = keys.cast::<PyList>() {
-        Ok(l.iter().collect())
-    } else if let Ok(t) = keys.cast::<PyTuple>() {
-        Ok(t.iter().collect())
-    } else {
-        Err(param_err(py, "keys must be a list of key tuples"))
     }
 }
 
@@ -1506,146 +1290,4 @@ impl Client {
             ser.write_op(w, op, &name, val)
         })
     }
-
-    fn many<'py>(
-        &self,
-        py: Python<'py>,
-        keys: &Bound<'py, PyAny>,
-        policy: Option<&Bound<'py, PyAny>>,
-        bins: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let rows = self.batch_rows(py, keys, bins, policy, false)?;
-        let l = PyList::empty(py);
-        for row in rows {
-            match row.record {
-                Some(rec) => l.append(rec)?,
-                None => l.append(PyTuple::new(
-                    py,
-                    [row.key, py.None().into_bound(py), py.None().into_bound(py)],
-                )?)?,
-            }
-        }
-        Ok(l)
-    }
-
-    /// One batch read with the batch protocol; a row per key, in key order.
-    fn batch_rows<'py>(
-        &self,
-        py: Python<'py>,
-        keys: &Bound<'py, PyAny>,
-        bins: Option<&Bound<'py, PyAny>>,
-        policy: Option<&Bound<'py, PyAny>>,
-        header_only: bool,
-    ) -> PyResult<Vec<BatchRow<'py>>> {
-        let p = self.policy(py, &self.settings.policies.batch, policy)?;
-        let parsed: Vec<PyKey<'py>> = key_list(py, keys)?
-            .iter()
-            .map(|k| parse_key(py, k))
-            .collect::<PyResult<_>>()?;
-        let names: Option<Vec<String>> = match bins.filter(|b| !b.is_none()) {
-            None => None,
-            Some(b) => {
-                let items: Vec<Bound<'py, PyAny>> = if let Ok(l) = b.cast::<PyList>() {
-                    l.iter().collect()
-                } else if let Ok(t) = b.cast::<PyTuple>() {
-                    t.iter().collect()
-                } else {
-                    return Err(param_err(py, "bins must be a list of bin names"));
-                };
-                Some(
-                    items
-                        .iter()
-                        .map(|n| bin_name(py, n))
-                        .collect::<PyResult<_>>()?,
-                )
-            }
-        };
-        let mut rows: Vec<BatchRow<'py>> = parsed
-            .iter()
-            .map(|k| {
-                Ok(BatchRow {
-                    key: k.to_tuple(py)?.into_any(),
-                    code: 2,
-                    meta: None,
-                    record: None,
-                })
-            })
-            .collect::<PyResult<_>>()?;
-        if parsed.is_empty() {
-            return Ok(rows);
-        }
-        let core_keys: Vec<Key> = parsed.iter().map(|k| k.key.clone()).collect();
-        let core = self.core(py)?;
-        let name_refs: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
-        let which = if header_only {
-            aeropy_core::BatchBins::Header
-        } else if names.is_some() {
-            aeropy_core::BatchBins::Names(&name_refs)
-        } else {
-            aeropy_core::BatchBins::All
-        };
-        let replies = py
-            .detach(|| core.batch_read(&core_keys, which, &p.base))
-            .map_err(|e| to_pyerr(py, &e))?;
-        let mut err = None;
-        let res = replies.for_each(|r| {
-            let i = r.batch_index as usize;
-            let Some(row) = rows.get_mut(i) else {
-                return Err(Error::Parse(format!("batch row index {i} out of range")));
-            };
-            row.code = i64::from(r.result_code);
-            if r.result_code != 0 {
-                return Ok(());
-            }
-            let built = (|| -> PyResult<()> {
-                let meta = meta_dict(py, r.generation, r.void_time)?;
-                if !header_only {
-                    let bins = self.bins_from_reply(py, r, Shape::Dict)?;
-                    row.record = Some(
-                        PyTuple::new(py, [row.key.clone(), meta.clone().into_any(), bins])?
-                            .into_any(),
-                    );
-                }
-                row.meta = Some(meta);
-                Ok(())
-            })();
-            built.map_err(|e| {
-                err = Some(e);
-                Error::Client(String::new())
-            })
-        });
-        if let Some(e) = err {
-            return Err(e);
-        }
-        res.map_err(|e| to_pyerr(py, &e))?;
-        Ok(rows)
-    }
-}
-
-/// `aerospike.calc_digest(ns, set, key)`: the RIPEMD-160 digest as a bytearray.
-#[pyfunction]
-pub fn calc_digest<'py>(
-    py: Python<'py>,
-    ns: &Bound<'py, PyAny>,
-    set: &Bound<'py, PyAny>,
-    key: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyByteArray>> {
-    let t = PyTuple::new(py, [ns.clone(), set.clone(), key.clone()])?;
-    let k = parse_key(py, t.as_any())?;
-    Ok(PyByteArray::new(py, &k.key.digest))
-}
-
-/// `aerospike.get_partition_id(digest)`: the partition (0..4095) of a digest.
-#[pyfunction]
-pub fn get_partition_id(py: Python<'_>, digest: &Bound<'_, PyAny>) -> PyResult<usize> {
-    let bytes = if let Ok(b) = digest.cast::<PyBytes>() {
-        b.as_bytes().to_vec()
-    } else if let Ok(b) = digest.cast::<PyByteArray>() {
-        b.to_vec()
-    } else {
-        return Err(param_err(py, "digest must be bytes or bytearray"));
-    };
-    let d = <[u8; 20]>::try_from(bytes.as_slice())
-        .map_err(|_| param_err(py, "digest must be 20 bytes"))?;
-    Ok(aeropy_core::key::partition_id(&d))
 }

@@ -205,6 +205,17 @@ pub fn apply_policy(
             "deserialize" => p.deserialize = bool_of(py, n, &v)?,
             "ttl" => p.ttl = Some(ttl_of(py, n, &v)?),
             "send_key" => p.base.send_key = bool_of(py, n, &v)?,
+            "expressions" => {
+                p.base.filter_exp = if v.is_none() {
+                    None
+                } else {
+                    let packed = py
+                        .import("aerospike_helpers.expressions._packer")?
+                        .getattr("pack_expression")?
+                        .call1((&v,))?;
+                    Some(packed.extract::<Vec<u8>>()?)
+                }
+            }
             "read_mode_sc" | "read_touch_ttl_percent" | "compress" | "compression_threshold" => {
                 let _ = int_of(py, n, &v).or_else(|_| bool_of(py, n, &v).map(i64::from))?;
             }

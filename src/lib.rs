@@ -1,10 +1,15 @@
 //! The `aerospike._aerospike` extension module: wiring only.
 
+mod admin;
+mod batch;
 mod cdt;
 mod client;
 mod config;
 mod errors;
+mod keys;
 mod logging;
+mod operate;
+mod query;
 mod serialization;
 mod server;
 
@@ -14,7 +19,11 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _aerospike {
     #[pymodule_export]
-    use crate::client::{calc_digest, get_partition_id, Client};
+    use crate::client::Client;
+    #[pymodule_export]
+    use crate::keys::{calc_digest, get_partition_id};
+    #[pymodule_export]
+    use crate::query::{Query, Scan};
     #[pymodule_export]
     use crate::server::EmbeddedCluster;
 

@@ -128,8 +128,14 @@ def test_bad_arguments(client: Any, make_key: Any, call: Any, words: str) -> Non
 
 
 def test_oversize_value_is_refused(client: Any, make_key: Any) -> None:
-    with pytest.raises(ex.AerospikeError):
+    # Over the protocol's 128 MiB frame limit: refused before sending.
+    with pytest.raises(ex.ParamError) as info:
         client.put(make_key("big"), {"a": b"x" * (130 * 1024 * 1024)})
+    assert "too big" in info.value.msg
+    # Over the server's record size: the server's error, the client stays usable.
+    with pytest.raises(ex.RecordTooBig):
+        client.put(make_key("big"), {"a": b"x" * (2 * 1024 * 1024)})
+    client.put(make_key("small"), {"a": 1})
 
 
 def test_unknown_namespace(client: Any) -> None:
@@ -150,9 +156,11 @@ def test_odd_values_never_crash(client: Any, make_key: Any, value: Any) -> None:
 
 
 class _SilentServer:
-    """Answers the tend info commands like a one-node cluster, never answers records."""
+    """Answers the tend info commands like a one-node cluster; record commands get
+    ``reply(body)`` (``None``: no answer at all)."""
 
-    def __init__(self) -> None:
+    def __init__(self, reply: Any = None) -> None:
+        self.reply = reply
         import base64
         import socket
         import threading
@@ -196,7 +204,10 @@ class _SilentServer:
                 except OSError:
                     return
                 if header[1] != 1:
-                    continue  # a record command: never answered
+                    answer = self.reply(body) if self.reply else None
+                    if answer is not None:
+                        conn.sendall(answer)
+                    continue
                 lines = [cmd for cmd in body.decode().split("\n") if cmd]
                 reply = "".join(f"{cmd}\t{answers.get(cmd, '')}\n" for cmd in lines).encode()
                 conn.sendall(struct.pack(">Q", (2 << 56) | (1 << 48) | len(reply)) + reply)
@@ -246,3 +257,34 @@ def test_pool_limit_gives_no_more_connections(config: dict[str, Any]) -> None:
     c.close()
     assert len(outcomes) == 400
     assert "ok" in outcomes
+
+
+def _garbage_replies() -> list[bytes]:
+    import random
+    import struct
+
+    rng = random.Random(7)
+    frames = []
+    for n in range(60):
+        body = bytes(rng.randrange(256) for _ in range(rng.randrange(0, 80)))
+        if n % 3 == 0:  # a plausible AS_MSG header with nonsense counts and ops
+            body = bytes([22, 0, 0, 0, 0, 0]) + body[:16].ljust(16, b"\xff") + body
+        frames.append(struct.pack(">Q", (2 << 56) | (3 << 48) | len(body)) + body)
+    frames.append(struct.pack(">Q", (7 << 56) | (3 << 48) | 4) + b"abcd")  # bad version
+    frames.append(struct.pack(">Q", (2 << 56) | (3 << 48) | (1 << 40)))  # absurd length
+    return frames
+
+
+def test_garbage_replies_raise_never_crash() -> None:
+    frames = iter(_garbage_replies())
+    srv = _SilentServer(reply=lambda _body: next(frames, b""))
+    try:
+        c = aerospike.client({"hosts": [("127.0.0.1", srv.port)]}).connect()
+        for _ in range(62):
+            try:
+                c.get(("test", "s", 1), policy={"total_timeout": 200, "max_retries": 0})
+            except ex.AerospikeError:
+                pass
+        c.close()
+    finally:
+        srv.close()

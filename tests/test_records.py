@@ -376,3 +376,128 @@ def test_ttl_client_default_uses_policy(client: Any, make_key: Any) -> None:
     key = make_key("tcd")
     client.put(key, {"a": 1}, meta={"ttl": aerospike.TTL_CLIENT_DEFAULT}, policy={"ttl": 500})
     assert 490 <= client.get(key)[1]["ttl"] <= 500
+
+
+def test_scan(client: Any, set_name: str) -> None:
+    for i in range(25):
+        client.put(("test", set_name, i), {"i": i, "s": str(i)}, policy={"key": 1})
+    scan = client.scan("test", set_name)
+    assert isinstance(scan, aerospike.Scan)
+    records = scan.results()
+    assert sorted(r[2]["i"] for r in records) == list(range(25))
+    key, meta, bins = records[0]
+    assert key[0] == "test" and key[1] == set_name and key[2] == bins["i"]
+    assert isinstance(key[3], bytearray) and meta["gen"] == 1
+    scan.select("i")
+    assert all(set(r[2]) == {"i"} for r in scan.results())
+    seen: list[Any] = []
+    scan.foreach(seen.append)
+    assert len(seen) == 25
+    stopped: list[Any] = []
+    client.scan("test", set_name).foreach(lambda r: stopped.append(r) or len(stopped) < 3)
+    assert len(stopped) == 3
+    assert all(
+        r[2] is None for r in client.scan("test", set_name).results({"include_bin_data": False})
+    )
+    assert client.scan("test", "no_such_set").results() == []
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [({"percent": 50}, "percent"), ({"bogus": 1}, "bogus"), ("x", "options")],
+)
+def test_scan_bad_options(client: Any, options: Any, words: str) -> None:
+    with pytest.raises(ex.ParamError) as info:
+        client.scan("test", "s").foreach(lambda r: None, None, options)
+    assert words in info.value.msg
+
+
+def test_query_by_index(client: Any, set_name: str) -> None:
+    from aerospike import predicates as p
+
+    for i in range(10):
+        client.put(("test", set_name, i), {"i": i, "s": f"v{i % 2}"})
+    index = f"idx_{set_name}"[:60]
+    try:
+        assert client.index_integer_create("test", set_name, "i", index) == 0
+    except ex.AerospikeError as exc:
+        pytest.skip(f"the embedded server has no secondary indexes yet: {exc}")
+    query = client.query("test", set_name)
+    query.select("i")
+    try:
+        got = sorted(r[2]["i"] for r in query.where(p.between("i", 3, 6)).results())
+    except (ex.UnsupportedFeature, ex.IndexNotFound, ex.IndexNotReadable):
+        pytest.skip("the embedded server does not answer index queries yet")
+    assert got == [3, 4, 5, 6]
+    assert [
+        r[2]["i"] for r in client.query("test", set_name).where(p.equals("i", 7)).results()
+    ] == [7]
+
+    assert client.index_remove("test", index) == 0
+
+
+def test_truncate(client: Any, set_name: str) -> None:
+    for i in range(5):
+        client.put(("test", set_name, i), {"i": i})
+    assert client.truncate("test", set_name, 0) == 0
+    assert client.scan("test", set_name).results() == []
+
+
+def test_filter_expressions(client: Any, set_name: str) -> None:
+    from aerospike_helpers import expressions as exp
+
+    key = ("test", set_name, 1)
+    client.put(key, {"a": 1})
+    match = {"expressions": exp.Eq(exp.IntBin("a"), 1).compile()}
+    miss = {"expressions": exp.Eq(exp.IntBin("a"), 2).compile()}
+    try:
+        assert client.get(key, policy=match)[2] == {"a": 1}
+    except ex.UnsupportedFeature:
+        pytest.skip("the embedded server does not evaluate expressions yet")
+    with pytest.raises(ex.FilteredOut):
+        client.get(key, policy=miss)
+    with pytest.raises(ex.FilteredOut):
+        client.put(key, {"a": 5}, policy=miss)
+    assert client.get(key)[2] == {"a": 1}
+    assert [r.result for r in client.batch_read([key], policy=miss).batch_records] == [27]
+    assert client.scan("test", set_name).results(policy=miss) == []
+    assert len(client.scan("test", set_name).results(policy=match)) == 1
+
+
+LUA = """
+function add(rec, bin, n)
+  rec[bin] = (rec[bin] or 0) + n
+  aerospike:update(rec)
+  return rec[bin]
+end
+function boom(rec)
+  error('kaboom')
+end
+"""
+
+
+def test_udf_lifecycle_and_apply(client: Any, make_key: Any, tmp_path: Any) -> None:
+    path = tmp_path / "rs_udf_test.lua"
+    path.write_text(LUA)
+    try:
+        assert client.udf_put(str(path)) == 0
+    except ex.AerospikeError as exc:
+        pytest.skip(f"the embedded server does not register UDFs yet: {exc}")
+    try:
+        assert any(m["name"] == "rs_udf_test.lua" for m in client.udf_list())
+        assert "function add" in client.udf_get("rs_udf_test")
+        key = make_key("udf")
+        client.put(key, {"n": 1})
+        assert client.apply(key, "rs_udf_test", "add", ["n", 41]) == 42
+        assert client.get(key)[2]["n"] == 42
+        with pytest.raises(ex.UDFError) as info:
+            client.apply(key, "rs_udf_test", "boom", [])
+        assert "kaboom" in info.value.msg
+    finally:
+        client.udf_remove("rs_udf_test")
+    assert not any(m["name"] == "rs_udf_test.lua" for m in client.udf_list())
+
+
+def test_apply_bad_args(client: Any, make_key: Any) -> None:
+    with pytest.raises(ex.ParamError):
+        client.apply(make_key(1), "m", "f", "not a list")

@@ -58,3 +58,23 @@ def test_node_stop_and_start() -> None:
             time.sleep(0.1)
         assert len(c.get_nodes()) == 2
         c.close()
+
+
+def test_whole_cluster_restart_recovers() -> None:
+    with Server(nodes=1) as srv:
+        c = aerospike.client({**srv.config, "tend_interval": 50}).connect()
+        c.put(("test", "s", 1), {"a": 1})
+        srv.stop_node(0)
+        with pytest.raises(ex.AerospikeError):
+            c.get(("test", "s", 1), policy={"total_timeout": 500, "max_retries": 0})
+        srv.start_node(0)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                assert c.get(("test", "s", 1))[2] == {"a": 1}
+                break
+            except ex.AerospikeError:
+                time.sleep(0.05)
+        else:
+            pytest.fail("the client did not recover after the node came back")
+        c.close()

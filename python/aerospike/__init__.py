@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import exception, predicates, serialization
-from ._aerospike import Client, __version__, calc_digest, get_partition_id
+from ._aerospike import Client, Query, Scan, __version__, calc_digest, get_partition_id
 from ._constants import *
 from ._logging import set_log_handler, set_log_level
 from .geojson import GeoJSON, geodata, geojson
@@ -58,6 +58,21 @@ def null() -> _Null:
 def client(config: dict[str, Any]) -> Client:
     """Create a :class:`Client` from ``config``; call ``connect()`` on it before use.
 
+    Every key of the seed document and of today's client is accepted. Beyond both:
+
+    - ``serialization_default``: the serializer for values with no server type when
+      ``put`` is given none: ``SERIALIZER_PYTHON`` (the seed's default: pickle, particle
+      type 9) or ``SERIALIZER_NONE`` (today's behaviour: raise ``ParamError``), or
+      ``SERIALIZER_USER``.
+    - ``send_bool_as``: ``AS_BOOL`` (default), ``INTEGER`` or ``PY_BYTES`` (pickled,
+      what pre-6.x clients wrote).
+
+    Accepted but without effect here: ``shm`` (no shared-memory tending; ``shm_key()``
+    reports the key), ``thread_pool_size``, ``batch_direct``, ``min_conns_per_node``,
+    ``rack_aware``/``rack_id``, ``use_services_alternate``, ``lua``. ``max_threads`` and
+    ``max_conns_per_node`` cap each node's connection pool. ``tls`` with ``enable`` set
+    raises ``ParamError`` (not supported yet).
+
     An unknown config key or a value of the wrong type raises
     :class:`aerospike.exception.ParamError` naming the key.
     """
@@ -65,8 +80,14 @@ def client(config: dict[str, Any]) -> Client:
 
 
 __all__ = [
+    "CDTInfinite",
+    "CDTWildcard",
     "Client",
     "GeoJSON",
+    "HyperLogLog",
+    "KeyOrderedDict",
+    "Query",
+    "Scan",
     "__version__",
     "calc_digest",
     "client",

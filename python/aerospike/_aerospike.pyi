@@ -1,7 +1,7 @@
 """Stubs of the compiled core ``aerospike._aerospike``."""
 
 from collections.abc import Sequence
-from typing import Any, final
+from typing import Any, Callable, final
 
 from typing_extensions import Self, TypeAlias
 
@@ -114,6 +114,61 @@ class Client:
     def info_random_node(self, command: str, policy: dict[str, Any] | None = None) -> str: ...
     def get_nodes(self) -> list[tuple[str, int]]: ...
     def get_node_names(self) -> list[dict[str, Any]]: ...
+    def scan(self, ns: str, set: str | None = None) -> Scan: ...
+    def query(self, ns: str, set: str | None = None) -> Query: ...
+    def index_integer_create(
+        self, ns: str, set: str | None, bin: str, index_name: str, policy: Any = None
+    ) -> int: ...
+    def index_string_create(
+        self, ns: str, set: str | None, bin: str, index_name: str, policy: Any = None
+    ) -> int: ...
+    def index_blob_create(
+        self, ns: str, set: str | None, bin: str, index_name: str, policy: Any = None
+    ) -> int: ...
+    def index_geo2dsphere_create(
+        self, ns: str, set: str | None, bin: str, index_name: str, policy: Any = None
+    ) -> int: ...
+    def index_list_create(
+        self,
+        ns: str,
+        set: str | None,
+        bin: str,
+        index_datatype: int,
+        index_name: str,
+        policy: Any = None,
+    ) -> int: ...
+    def index_map_keys_create(
+        self,
+        ns: str,
+        set: str | None,
+        bin: str,
+        index_datatype: int,
+        index_name: str,
+        policy: Any = None,
+    ) -> int: ...
+    def index_map_values_create(
+        self,
+        ns: str,
+        set: str | None,
+        bin: str,
+        index_datatype: int,
+        index_name: str,
+        policy: Any = None,
+    ) -> int: ...
+    def index_remove(self, ns: str, index_name: str, policy: Any = None) -> int: ...
+    def truncate(self, namespace: str, set: str | None, nanos: int, policy: Any = None) -> int: ...
+    def udf_put(self, filename: str, udf_type: int = 0, policy: Any = None) -> int: ...
+    def udf_remove(self, module: str, policy: Any = None) -> int: ...
+    def udf_list(self, policy: Any = None) -> list[dict[str, Any]]: ...
+    def udf_get(self, module: str, language: int = 0, policy: Any = None) -> str: ...
+    def apply(
+        self,
+        key: _Key,
+        module: str,
+        function: str,
+        args: list[Any],
+        policy: dict[str, Any] | None = None,
+    ) -> Any: ...
     def has_geo(self) -> bool: ...
     def shm_key(self) -> int | None: ...
     def get_many(
@@ -148,6 +203,34 @@ class Client:
     def batch_write(
         self, batch_records: Any, policy_batch: dict[str, Any] | None = None
     ) -> Any: ...
+
+@final
+class Scan:
+    def select(self, *bins: str | list[str]) -> None: ...
+    def results(
+        self, policy: dict[str, Any] | None = None, nodename: str | None = None
+    ) -> list[Any]: ...
+    def foreach(
+        self,
+        callback: Callable[[Any], Any],
+        policy: dict[str, Any] | None = None,
+        options: dict[str, Any] | None = None,
+        nodename: str | None = None,
+    ) -> None: ...
+
+@final
+class Query:
+    def select(self, *bins: str | list[str]) -> None: ...
+    def where(self, predicate: Any, ctx: Any = None) -> Self: ...
+    def results(
+        self, policy: dict[str, Any] | None = None, options: dict[str, Any] | None = None
+    ) -> list[Any]: ...
+    def foreach(
+        self,
+        callback: Callable[[Any], Any],
+        policy: dict[str, Any] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> None: ...
 
 @final
 class EmbeddedCluster:

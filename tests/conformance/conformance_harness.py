@@ -325,6 +325,27 @@ def fn(dotted: str, *args: Any, **kwargs: Any) -> Step:
     return Step({"fn": dotted, "args": list(args), "kwargs": kwargs})
 
 
+def mark(name: str) -> Step:
+    """Remember the driver's time.time_ns() now; MARK(name) gives it back later."""
+    return Step({"mark": name})
+
+
+def MARK(name: str) -> Tagged:
+    return Tagged("$mark", name)
+
+
+def parallel(steps: list[Step], threads: int) -> Step:
+    """Run ``steps`` in ``threads`` threads at once; Ok({"ok": n, "errors": [types]})."""
+    return Step({"parallel": [s.kind for s in steps], "threads": threads})
+
+
+def pages(ns: str, set_sfx: str, page_size: int, max_pages: int = 100) -> Step:
+    """A paginated scan of this run's set + set_sfx: the list of pages of records."""
+    return Step(
+        {"pages": {"ns": ns, "set": SET(set_sfx), "page_size": page_size, "max_pages": max_pages}}
+    )
+
+
 def sleep(seconds: float) -> Step:
     return Step({"sleep": seconds})
 

@@ -19,6 +19,7 @@ from conformance_harness import (
     Pairs,
     Raises,
     Record,
+    Satisfies,
     call,
     check_case,
     get,
@@ -199,6 +200,38 @@ CASES: dict[str, Case] = {
             Raises("ElementNotFoundError", 23),
         ),
         (get(K("mf")), Record({"m": {"a": 1}}, gen=1)),
+    ],
+    # Ordered collections: a key-ordered map comes back sorted by key, an ordered list sorted.
+    "map-key-ordered": [
+        (
+            operate(
+                K("mo"),
+                mop(
+                    "map_put_items",
+                    "m",
+                    {"c": 3, "a": 1, "b": 2},
+                    map_policy={"map_order": C("MAP_KEY_ORDERED")},
+                ),
+            ),
+            OK,
+        ),
+        (operate(K("mo"), mop("map_put", "m", "aa", 0)), OK),
+        (
+            get(K("mo")),
+            Satisfies(
+                lambda v: (
+                    None
+                    if list(v[2]["m"]) == ["a", "aa", "b", "c"]
+                    else f"key order {list(v[2]['m'])}"
+                )
+            ),
+        ),
+    ],
+    "list-ordered": [
+        (operate(K("lo"), lop("list_set_order", "l", C("LIST_ORDERED"))), OK),
+        (operate(K("lo"), lop("list_append_items", "l", [5, 1, 3])), OK),
+        (operate(K("lo"), lop("list_append", "l", 2)), OK),
+        (get(K("lo")), Record({"l": [1, 2, 3, 5]}, gen=3)),
     ],
     "map-op-on-wrong-type": [
         (put(K("mw"), {"l": [1]}), OK),

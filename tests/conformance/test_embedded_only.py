@@ -10,6 +10,9 @@ Routing: the official client must send each key to the node that masters its par
 The embedded nodes share one store (any node could answer), so correct routing only shows
 in per-node counters: ``aerospike.testing.Server.node_stats(i)`` when the server runs
 in-process, else the ``embedded-stats`` info command if the binary provides it.
+
+Also: node loss and return (stop_node/start_node, in-process server only), and security
+disabled (credentials accepted, admin commands answered 52) where a real CE answers 51.
 """
 
 from __future__ import annotations
@@ -210,3 +213,32 @@ def test_failover(failover: Any, phase: str) -> None:
     check_case(phase, FAILOVER_READ["read"], outs)
     assert outs is not None
     assert len(outs[-1].value) == nodes, f"client sees nodes {outs[-1].value}"
+
+
+# -- security: not enabled (a real CE server answers 51 and refuses credentials) ----------
+
+SECURITY = {
+    "credentials-accepted-without-security": [
+        (put(K("sec"), {"a": 1}), OK),
+        (get(K("sec")), Record({"a": 1}, gen=1)),
+    ],
+    "admin-commands-refused": [
+        (call("admin_query_users_info"), Raises("SecurityNotEnabled", 52)),
+        (call("admin_create_user", "u1", "pw", ["read"]), Raises("SecurityNotEnabled", 52)),
+        (call("admin_query_roles"), Raises("SecurityNotEnabled", 52)),
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def security(driver: Any, cluster_hosts: Any) -> Any:
+    """A client configured with user/password: LOGIN gets 52, so it carries on without."""
+    import conformance_harness as h
+
+    config = {**h.DEFAULT_CONFIG, "user": "admin", "password": "admin"}
+    return driver(cluster_hosts, SECURITY, "security", config=config)
+
+
+@pytest.mark.parametrize("case", list(SECURITY))
+def test_security_disabled(security: Any, case: str) -> None:
+    check_case(case, SECURITY[case], outcomes_for(security, case))

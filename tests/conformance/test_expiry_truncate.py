@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from conformance_harness import (
     ABSENT,
+    MARK,
     NOW_NS,
     OK,
     SET,
@@ -25,6 +26,7 @@ from conformance_harness import (
     call,
     check_case,
     get,
+    mark,
     outcomes_for,
     poll,
     put,
@@ -74,19 +76,21 @@ CASES: dict[str, Case] = {
     ],
     "truncate-lut-cutoff": [
         (put(K("old", set="+lut"), {"a": 1}), OK),
-        (sleep(0.3), OK),
-        (call("truncate", "test", SET("lut"), NOW_NS(-0.15)), Ok(0)),
+        (sleep(0.2), OK),
+        (mark("cut"), OK),
+        (call("truncate", "test", SET("lut"), MARK("cut")), Ok(0)),
         (gone(K("old", set="+lut")), NOT_FOUND),
     ],
     "truncate-lut-keeps-newer": [
         (put(K("old", set="+lut2"), {"a": 1}), OK),
-        (sleep(0.3), OK),
+        (sleep(0.2), OK),
+        (mark("cut2"), OK),  # the cut-off: between the two writes
+        (sleep(0.2), OK),
         (put(K("new", set="+lut2"), {"a": 2}), OK),
-        (sleep(0.3), OK),
-        # Cut-off between the two writes: only the older record goes.
-        (call("truncate", "test", SET("lut2"), NOW_NS(-0.45)), Ok(0)),
+        (call("truncate", "test", SET("lut2"), MARK("cut2")), Ok(0)),
         (gone(K("old", set="+lut2")), NOT_FOUND),
         (get(K("new", set="+lut2")), Record({"a": 2}, gen=1)),
+        (scan_bins("lut2"), ScanBins([{"a": 2}])),
     ],
     "truncate-future-lut-refused": [
         (call("truncate", "test", SET("fut"), NOW_NS(3600)), Raises("InvalidRequest", 4)),

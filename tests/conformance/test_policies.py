@@ -155,6 +155,19 @@ CASES: dict[str, Case] = {
         (put(K("tn1"), {"a": 1}, meta={"ttl": -1}), OK),
         (get(K("tn1")), Record({"a": 1}, ttl=NEVER)),
     ],
+    # Every write sets the TTL from its own request: no TTL given = the namespace default
+    # (never expire here), not the record's previous TTL.
+    "ttl-reset-by-later-writes": [
+        (put(K("tr"), {"a": 1}, meta={"ttl": 100}), OK),
+        (put(K("tr"), {"b": 2}), OK),
+        (get(K("tr")), Record({"a": 1, "b": 2}, gen=2, ttl=NEVER)),
+        (put(K("tr2"), {"n": 1}, meta={"ttl": 100}), OK),
+        (call("increment", K("tr2"), "n", 1), OK),
+        (get(K("tr2")), Record({"n": 2}, gen=2, ttl=NEVER)),
+        (put(K("tr3"), {"n": 1}, meta={"ttl": 100}), OK),
+        (call("touch", K("tr3")), OK),
+        (get(K("tr3")), Record({"n": 1}, gen=2, ttl=NEVER)),
+    ],
     "ttl-dont-update": [
         (put(K("tk"), {"a": 1}, meta={"ttl": 1000}), OK),
         (put(K("tk"), {"a": 2}, meta={"ttl": C("TTL_DONT_UPDATE")}), OK),

@@ -28,6 +28,7 @@ from conformance_harness import (
     check_case,
     get,
     outcomes_for,
+    parallel,
     put,
 )
 
@@ -229,6 +230,15 @@ def op_cases() -> dict[str, Case]:
                 call("operate_ordered", k("oo"), [OP("read", "s"), OP("read", "n")]),
                 Ok(_ordered_result([("s", "abc"), ("n", 7)], gen=1)),
             ),
+        ],
+        # 8 threads x 25 increments of one key through one client: none may be lost.
+        "concurrent-increments": [
+            (put(k("cc"), {"n": 0}), OK),
+            (
+                parallel([call("increment", k("cc"), "n", 1)] * 25, threads=8),
+                Ok({"ok": 200, "errors": []}),
+            ),
+            (get(k("cc")), Record({"n": 200}, gen=201)),
         ],
         "meta-gen-counts-writes": [
             (put(k("mg"), {"a": 1}), OK),

@@ -22,6 +22,7 @@ from conformance_harness import (
     call,
     check_case,
     outcomes_for,
+    pages,
     put,
 )
 
@@ -68,6 +69,18 @@ def count_between(lo: int, hi: int) -> Satisfies:
     return Satisfies(lambda v: None if lo <= len(v) <= hi else f"{len(v)} records, not {lo}..{hi}")
 
 
+def _paged(n: int, size: int) -> Any:
+    def pred(v: Any) -> str | None:
+        seen = sorted(r[2]["i"] for page in v for r in page)
+        if seen != list(range(n)):
+            return f"records over all pages {seen}, expected 0..{n - 1} once each"
+        if any(len(page) > size for page in v):
+            return f"page sizes {[len(p) for p in v]} exceed {size}"
+        return None
+
+    return pred
+
+
 SEND_KEY = {"key": C("POLICY_KEY_SEND")}
 
 CASES: dict[str, Case] = {
@@ -110,6 +123,12 @@ CASES: dict[str, Case] = {
             call("scan", "test", SET("m"), then=[("results", [{"max_records": 5}])]),
             count_between(1, 5),
         ),
+    ],
+    # Pages resume where the previous one stopped (per-partition digests): every record
+    # exactly once over all pages.
+    "scan-paginated": [
+        *[(put(K(f"p{i}", set="+p"), {"i": i}), OK) for i in range(25)],
+        (pages("test", "p", page_size=7), Satisfies(_paged(25, 7))),
     ],
     "scan-namespace": [
         (put(K("in-bar-1", ns="bar", set="+n1"), {"n": 1}), OK),

@@ -101,6 +101,10 @@ def type_cases() -> dict[str, Case]:
                     ),
                 ),
             ],
+            "many-bins": [
+                (put(K("bins500"), {f"b{i}": i for i in range(500)}), OK),
+                (get(K("bins500")), Record({f"b{i}": i for i in range(500)}, gen=1)),
+            ],
             "geojson-point": [
                 (put(K("geo-pt"), {"g": Geo(POINT)}), Ok(0)),
                 (get(K("geo-pt")), Record({"g": _geo_equals(POINT)}, gen=1)),

@@ -118,6 +118,9 @@ fn build_request(
     let mut h = read_header(policy, 0);
     h.info1 = (h.info1 & !wire::INFO1_READ) | INFO1_BATCH;
     w.begin(&h);
+    if let Some(f) = &policy.filter_exp {
+        w.field(wire::FIELD_FILTER_EXP, f);
+    }
     w.field(FIELD_BATCH_INDEX, &data);
     Ok(w.finish()?.to_vec())
 }

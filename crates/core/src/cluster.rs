@@ -439,6 +439,34 @@ impl Cluster {
             .ok_or_else(|| Error::InvalidNode(format!("no node named {name}")))
     }
 
+    /// Partitions of `namespace` whose master is `node`.
+    pub fn partitions_of(&self, namespace: &str, node: &Arc<Node>) -> Result<Vec<u16>> {
+        let table = self
+            .inner
+            .table
+            .read()
+            .map(|t| t.clone())
+            .unwrap_or_default();
+        let Some(parts) = table.get(namespace) else {
+            return Err(Error::Server {
+                code: 20,
+                msg: format!("AEROSPIKE_ERR_NAMESPACE_NOT_FOUND: namespace {namespace:?} is not in the partition map"),
+                in_doubt: false,
+            });
+        };
+        Ok(parts
+            .columns
+            .first()
+            .map(|col| {
+                col.iter()
+                    .enumerate()
+                    .filter(|(_, o)| o.as_ref().is_some_and(|o| Arc::ptr_eq(o, node)))
+                    .map(|(pid, _)| pid as u16)
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     /// The node that should serve `partition` of `namespace` on attempt `attempt`.
     pub fn node_for(
         &self,

@@ -12,6 +12,8 @@ pub mod log;
 pub mod msgpack;
 pub mod node;
 pub mod policy;
+pub mod query;
+pub mod udf;
 pub mod value;
 pub mod wire;
 
@@ -23,4 +25,5 @@ pub use error::{Error, Result};
 pub use key::{Key, UserKey};
 pub use node::Node;
 pub use policy::{GenerationPolicy, Policy, RecordExists, Replica, WriteMeta};
+pub use query::{IndexFilter, QueryReplies, QuerySpec};
 pub use value::{Bins, Record, Value};

@@ -57,6 +57,9 @@ pub struct Policy {
     pub commit_master: bool,
     /// Tombstone deletes (EE).
     pub durable_delete: bool,
+    /// A packed filter expression (field 43): records it rejects are not touched
+    /// (single record: result 27; batch, scan, query: skipped).
+    pub filter_exp: Option<Vec<u8>>,
 }
 
 impl Default for Policy {
@@ -71,6 +74,7 @@ impl Default for Policy {
             read_mode_all: false,
             commit_master: false,
             durable_delete: false,
+            filter_exp: None,
         }
     }
 }

@@ -36,6 +36,7 @@ pub const FIELD_NAMESPACE: u8 = 0;
 pub const FIELD_SET: u8 = 1;
 pub const FIELD_KEY: u8 = 2;
 pub const FIELD_DIGEST: u8 = 4;
+pub const FIELD_FILTER_EXP: u8 = 43;
 
 /// Op types.
 pub const OP_READ: u8 = 1;
@@ -331,6 +332,22 @@ impl<'a> Reply<'a> {
         }
         r.fields_and_ops = &b[..at];
         Ok((r, hsz + at))
+    }
+
+    /// Calls `f` with (field type, data) for every field of the reply.
+    pub fn for_each_field(&self, mut f: impl FnMut(u8, &'a [u8])) -> Result<()> {
+        let b = self.fields_and_ops;
+        let mut at = 0usize;
+        for _ in 0..self.n_fields {
+            let sz = be_u32(b, at)? as usize;
+            let end = at
+                .checked_add(4 + sz)
+                .filter(|&e| e <= b.len() && sz >= 1)
+                .ok_or_else(|| Error::Parse("truncated field".into()))?;
+            f(b[at + 4], &b[at + 5..end]);
+            at = end;
+        }
+        Ok(())
     }
 
     /// Calls `f` for every op of the reply, in order.

@@ -1,14 +1,15 @@
 //! List and map (CDT) operations on msgpack bins: the common subset clients use.
-//! Anything outside it (contexts, rank/value-interval selections, inverted results,
-//! ...) answers 16 rather than a guess.
+//! Anything outside it (nested contexts, relative-rank selections, inverted results)
+//! answers 16 rather than a guess.
 
 use aeropy_protocol::msg::op;
 use aeropy_protocol::msgpack::{Value, LIST_ORDERED};
 use aeropy_protocol::{particle, result_code as rc};
 
-use crate::cdt_map;
+use crate::cdt_select::{removal_order, result, select, Kind, View};
 use crate::ops::OpError;
 use crate::store::{Bin, BinName};
+use crate::{cdt_ctx, cdt_map};
 
 pub(crate) const UNSUPPORTED: OpError = OpError(rc::UNSUPPORTED_FEATURE);
 pub(crate) const PARAM: OpError = OpError(rc::PARAMETER_ERROR);
@@ -75,9 +76,20 @@ pub(crate) fn apply(
         _ => return Err(PARAM),
     };
     let mut it = items.into_iter();
+    let (ctx, op_items) = match it.next() {
+        Some(Value::Int(0xff)) => match (it.next(), it.next()) {
+            (Some(Value::List { items: ctx, .. }), Some(Value::List { items: op, .. })) => {
+                (Some(ctx), op)
+            }
+            _ => return Err(PARAM),
+        },
+        Some(first) => (None, std::iter::once(first).chain(it).collect()),
+        None => return Err(PARAM),
+    };
+    let mut it = op_items.into_iter();
     let code = match it.next() {
         Some(Value::Int(c)) if (0..=127).contains(&c) => c,
-        Some(Value::Int(_)) => return Err(UNSUPPORTED), // 0xff: context / select forms
+        Some(Value::Int(_)) => return Err(UNSUPPORTED), // select / path forms
         _ => return Err(PARAM),
     };
     let args = Args(it.collect());
@@ -90,11 +102,16 @@ pub(crate) fn apply(
     if op_type == op::CDT_READ && !is_read {
         return Err(PARAM);
     }
+    // The bin holds the outermost collection: its type follows the context if any.
+    let root_list = match &ctx {
+        Some(c) => cdt_ctx::root_is_list(c)?,
+        None => is_list,
+    };
     let pos = bins.iter().position(|b| b.name == name);
-    let current = match pos {
+    let mut root = match pos {
         Some(i) => {
             let b = &bins[i];
-            let want = if is_list {
+            let want = if root_list {
                 particle::LIST
             } else {
                 particle::MAP
@@ -102,33 +119,33 @@ pub(crate) fn apply(
             if b.ptype != want {
                 return Err(OpError(rc::BIN_TYPE_ERROR));
             }
-            Some(Value::from_particle(b.ptype, &b.value).map_err(|_| PARAM)?)
+            Value::from_particle(b.ptype, &b.value).map_err(|_| PARAM)?
         }
         None if is_read => return Ok(None),
-        None => None,
+        None if root_list => Value::List {
+            flags: 0,
+            items: Vec::new(),
+        },
+        None => Value::Map {
+            flags: 0,
+            entries: Vec::new(),
+        },
     };
-    let mut v = current.unwrap_or_else(|| {
-        if is_list {
-            Value::List {
-                flags: 0,
-                items: Vec::new(),
-            }
-        } else {
-            Value::Map {
-                flags: 0,
-                entries: Vec::new(),
-            }
+    let created = pos.is_none() && ctx.is_none();
+    let result = {
+        let target = match &ctx {
+            Some(c) => cdt_ctx::navigate(&mut root, c, !is_read)?,
+            None => &mut root,
+        };
+        match (is_list, &*target) {
+            (true, Value::List { .. }) => list_op(target, code, &args, created)?,
+            (false, Value::Map { .. }) => cdt_map::map_op(target, code, &args, created)?,
+            _ => return Err(OpError(rc::BIN_TYPE_ERROR)),
         }
-    });
-    let created = pos.is_none();
-    let result = if is_list {
-        list_op(&mut v, code, &args, created)?
-    } else {
-        cdt_map::map_op(&mut v, code, &args, created)?
     };
     if !is_read {
         let mut bytes = Vec::new();
-        let ptype = v.write_particle(&mut bytes).map_err(|_| PARAM)?;
+        let ptype = root.write_particle(&mut bytes).map_err(|_| PARAM)?;
         match pos {
             Some(i) => bins[i].value = bytes,
             None => bins.push(Bin {
@@ -181,34 +198,6 @@ fn list_parts(v: &mut Value) -> Result<(u8, &mut Vec<Value>), OpError> {
 fn insert_sorted(items: &mut Vec<Value>, v: Value) {
     let at = items.partition_point(|x| x <= &v);
     items.insert(at, v);
-}
-
-/// Result of selecting `indexes` (ascending) of `items` with return type `rt`;
-/// `single` gives a scalar instead of a list for INDEX/VALUE.
-fn select_result(
-    items: &[Value],
-    indexes: &[usize],
-    rt: i64,
-    single: bool,
-) -> Result<Option<Value>, OpError> {
-    let len = items.len();
-    let many = |f: &dyn Fn(usize) -> Value| -> Value {
-        let vals: Vec<Value> = indexes.iter().map(|i| f(*i)).collect();
-        if single {
-            vals.into_iter().next().unwrap_or(Value::Nil)
-        } else {
-            Value::list(vals)
-        }
-    };
-    Ok(match rt {
-        RT_NONE => None,
-        RT_INDEX => Some(many(&|i| Value::Int(i as i64))),
-        RT_REVERSE_INDEX => Some(many(&|i| Value::Int((len - 1 - i) as i64))),
-        RT_COUNT => Some(Value::Int(indexes.len() as i64)),
-        RT_VALUE => Some(many(&|i| items.get(i).cloned().unwrap_or(Value::Nil))),
-        RT_EXISTS => Some(Value::Bool(!indexes.is_empty())),
-        _ => return Err(UNSUPPORTED),
-    })
 }
 
 fn write_flags_fail(flags: i64, code: u8) -> Result<bool, OpError> {
@@ -403,37 +392,45 @@ fn list_op(v: &mut Value, code: i64, a: &Args, created: bool) -> Result<Option<V
             let (s, e) = range_of(a.int(0)?, a.get(1).map(|_| a.int(1)).transpose()?, len)?;
             Ok(Some(Value::list(items[s..e].to_vec())))
         }
-        19 | 32 => {
+        c => {
+            let Some((kind, remove)) = list_selector(c) else {
+                return Err(UNSUPPORTED);
+            };
             let rt = a.return_type(0)?;
-            let i = index_of(a.int(1)?, len).ok_or(OpError(rc::OP_NOT_APPLICABLE))?;
-            let r = select_result(items, &[i], rt, true)?;
-            if code == 32 {
-                items.remove(i);
+            let (doomed, r) = {
+                let view = View::list(items);
+                let sel = select(&view, kind, a)?;
+                (removal_order(&sel), result(&view, &sel, rt)?)
+            };
+            if remove {
+                for i in doomed {
+                    items.remove(i);
+                }
             }
             Ok(r)
         }
-        24 | 37 => {
-            let rt = a.return_type(0)?;
-            let (s, e) = range_of(a.int(1)?, a.get(2).map(|_| a.int(2)).transpose()?, len)?;
-            let idx: Vec<usize> = (s..e).collect();
-            let r = select_result(items, &idx, rt, false)?;
-            if code == 37 {
-                items.drain(s..e);
-            }
-            Ok(r)
-        }
-        22 | 35 => {
-            let rt = a.return_type(0)?;
-            let target = a.value(1)?;
-            let idx: Vec<usize> = (0..len).filter(|i| &items[*i] == target).collect();
-            let r = select_result(items, &idx, rt, false)?;
-            if code == 35 {
-                items.retain(|x| x != target);
-            }
-            Ok(r)
-        }
-        _ => Err(UNSUPPORTED),
     }
+}
+
+/// List selection op codes: (selector, removes?).
+fn list_selector(code: i64) -> Option<(Kind, bool)> {
+    Some(match code {
+        19 => (Kind::Index, false),
+        32 => (Kind::Index, true),
+        24 => (Kind::IndexRange, false),
+        37 => (Kind::IndexRange, true),
+        21 => (Kind::Rank, false),
+        34 => (Kind::Rank, true),
+        26 => (Kind::RankRange, false),
+        39 => (Kind::RankRange, true),
+        20 | 22 => (Kind::Value, false),
+        33 | 35 => (Kind::Value, true),
+        23 => (Kind::ValueList, false),
+        36 => (Kind::ValueList, true),
+        25 => (Kind::ValueInterval, false),
+        38 => (Kind::ValueInterval, true),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -546,6 +543,10 @@ mod tests {
         );
         assert_eq!(
             run(&mut b, op::CDT_READ, 21, &[i(1), i(0)]),
+            Err(OpError(rc::OP_NOT_APPLICABLE))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 27, &[i(1), i(0), i(0)]),
             Err(UNSUPPORTED)
         );
         let mut ctx = Vec::new();
@@ -557,7 +558,69 @@ mod tests {
         p.int(16);
         assert_eq!(
             apply(&mut b, BinName::new(b"l").unwrap(), op::CDT_READ, &ctx),
-            Err(UNSUPPORTED)
+            Err(PARAM),
+            "empty context"
+        );
+    }
+
+    fn with_ctx(ctx: Vec<Value>, op: Vec<Value>) -> Vec<u8> {
+        Value::list(vec![Value::Int(0xff), Value::list(ctx), Value::list(op)]).to_msgpack()
+    }
+
+    #[test]
+    fn nested_contexts() {
+        let i = |v: i64| Value::Int(v);
+        let s = |v: &str| Value::from(v);
+        let inner = Value::map(vec![(s("a"), Value::list(vec![i(1), i(2)]))]);
+        let (ptype, value) = Value::list(vec![inner, i(5)]).to_particle().unwrap();
+        let name = BinName::new(b"l").unwrap();
+        let mut b = vec![Bin { name, ptype, value }];
+        let at_a = || vec![i(0x10), i(0), i(0x22), s("a")];
+        let size = with_ctx(at_a(), vec![i(16)]);
+        assert_eq!(
+            apply(&mut b, name, op::CDT_READ, &size).unwrap(),
+            Some(i(2))
+        );
+        let append = with_ctx(at_a(), vec![i(1), i(3)]);
+        assert_eq!(
+            apply(&mut b, name, op::CDT_MODIFY, &append).unwrap(),
+            Some(i(3))
+        );
+        let expect = Value::list(vec![
+            Value::map(vec![(s("a"), Value::list(vec![i(1), i(2), i(3)]))]),
+            i(5),
+        ]);
+        assert_eq!(
+            Value::from_particle(b[0].ptype, &b[0].value).unwrap(),
+            expect
+        );
+        let missing = with_ctx(vec![i(0x10), i(0), i(0x22), s("zz")], vec![i(16)]);
+        assert_eq!(
+            apply(&mut b, name, op::CDT_READ, &missing),
+            Err(OpError(rc::OP_NOT_APPLICABLE))
+        );
+        let create = with_ctx(
+            vec![i(0x10), i(0), i(0x22 | 0x40), s("new")],
+            vec![i(67), s("k"), i(1)],
+        );
+        assert_eq!(
+            apply(&mut b, name, op::CDT_MODIFY, &create).unwrap(),
+            Some(i(1))
+        );
+        let get = with_ctx(
+            vec![i(0x10), i(0), i(0x22), s("new")],
+            vec![i(97), i(RT_VALUE), s("k")],
+        );
+        assert_eq!(apply(&mut b, name, op::CDT_READ, &get).unwrap(), Some(i(1)));
+        let wrong = with_ctx(vec![i(0x10), i(1), i(0x22), s("a")], vec![i(16)]);
+        assert_eq!(
+            apply(&mut b, name, op::CDT_READ, &wrong),
+            Err(OpError(rc::BIN_TYPE_ERROR))
+        );
+        let map_root = with_ctx(vec![i(0x22), s("a")], vec![i(16)]);
+        assert_eq!(
+            apply(&mut b, name, op::CDT_READ, &map_root),
+            Err(OpError(rc::BIN_TYPE_ERROR))
         );
     }
 

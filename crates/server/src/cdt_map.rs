@@ -1,14 +1,15 @@
 //! Map CDT operations: put/add/replace (single and items), increment/decrement,
-//! clear, size, get/remove by key. Index/rank/value/interval selections answer 16.
+//! clear, size, and get/remove by key, index, rank, value, interval or list
+//! (relative-index/rank selections answer 16).
 
 use aeropy_protocol::msgpack::{Value, MAP_KEY_ORDERED, MAP_KEY_VALUE_ORDERED};
 use aeropy_protocol::result_code as rc;
 
 use crate::cdt::{
-    Args, PARAM, RT_COUNT, RT_EXISTS, RT_KEY, RT_KEY_VALUE, RT_NONE, RT_ORDERED_MAP,
-    RT_UNORDERED_MAP, RT_VALUE, UNSUPPORTED, WF_BOUNDED_OR_UPDATE_ONLY, WF_NO_FAIL, WF_PARTIAL,
+    Args, PARAM, UNSUPPORTED, WF_BOUNDED_OR_UPDATE_ONLY, WF_NO_FAIL, WF_PARTIAL,
     WF_UNIQUE_OR_CREATE_ONLY,
 };
+use crate::cdt_select::{removal_order, result, select, Kind, View};
 use crate::ops::OpError;
 
 type Entries = Vec<(Value, Value)>;
@@ -60,32 +61,6 @@ fn fail(mode: i64, code: u8) -> Result<(), OpError> {
     } else {
         Err(OpError(code))
     }
-}
-
-fn selected(
-    rt: i64,
-    found: Option<&(Value, Value)>,
-    map_flags: u8,
-) -> Result<Option<Value>, OpError> {
-    Ok(match rt {
-        RT_NONE => None,
-        RT_COUNT => Some(Value::Int(i64::from(found.is_some()))),
-        RT_EXISTS => Some(Value::Bool(found.is_some())),
-        RT_KEY => Some(found.map_or(Value::Nil, |e| e.0.clone())),
-        RT_VALUE => Some(found.map_or(Value::Nil, |e| e.1.clone())),
-        RT_KEY_VALUE | RT_UNORDERED_MAP | RT_ORDERED_MAP => {
-            let flags = match rt {
-                RT_ORDERED_MAP => MAP_KEY_ORDERED,
-                RT_UNORDERED_MAP => 0,
-                _ => map_flags & MAP_KEY_ORDERED,
-            };
-            Some(Value::Map {
-                flags,
-                entries: found.into_iter().cloned().collect(),
-            })
-        }
-        _ => return Err(UNSUPPORTED),
-    })
 }
 
 pub(crate) fn map_op(
@@ -192,25 +167,58 @@ pub(crate) fn map_op(
             entries.clear();
             Ok(None)
         }
-        76 | 97 => {
+        96 => Ok(size(entries)),
+        c => {
+            let Some((kind, remove)) = map_selector(c) else {
+                return Err(UNSUPPORTED);
+            };
             let rt = a.return_type(0)?;
-            let k = a.value(1)?;
-            let pos = entries.iter().position(|(ek, _)| ek == k);
-            let r = selected(rt, pos.and_then(|i| entries.get(i)), flags)?;
-            if let (76, Some(i)) = (code, pos) {
-                entries.remove(i);
+            let (doomed, r) = {
+                let view = View::map(entries, flags);
+                let sel = select(&view, kind, a)?;
+                (removal_order(&sel), result(&view, &sel, rt)?)
+            };
+            if remove {
+                for i in doomed {
+                    entries.remove(i);
+                }
             }
             Ok(r)
         }
-        96 => Ok(size(entries)),
-        _ => Err(UNSUPPORTED),
     }
+}
+
+/// Map selection op codes: (selector, removes?).
+fn map_selector(code: i64) -> Option<(Kind, bool)> {
+    Some(match code {
+        97 => (Kind::Key, false),
+        76 => (Kind::Key, true),
+        98 => (Kind::Index, false),
+        77 => (Kind::Index, true),
+        104 => (Kind::IndexRange, false),
+        85 => (Kind::IndexRange, true),
+        100 => (Kind::Rank, false),
+        79 => (Kind::Rank, true),
+        106 => (Kind::RankRange, false),
+        87 => (Kind::RankRange, true),
+        99 | 102 => (Kind::Value, false),
+        78 | 82 => (Kind::Value, true),
+        108 => (Kind::ValueList, false),
+        83 => (Kind::ValueList, true),
+        105 => (Kind::ValueInterval, false),
+        86 => (Kind::ValueInterval, true),
+        107 => (Kind::KeyList, false),
+        81 => (Kind::KeyList, true),
+        103 => (Kind::KeyInterval, false),
+        84 => (Kind::KeyInterval, true),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cdt::{apply, RT_VALUE};
+    use crate::cdt::{apply, RT_COUNT, RT_KEY, RT_VALUE};
     use crate::store::{Bin, BinName};
     use aeropy_protocol::msg::op;
 
@@ -297,10 +305,24 @@ mod tests {
             run(&mut b, op::CDT_MODIFY, 76, &[i(RT_COUNT), s("c")]).unwrap(),
             Some(i(1))
         );
+        // by index (key order) and by rank (value order); relative selections refused
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 98, &[i(RT_VALUE), i(0)]).unwrap(),
+            Some(i(11)),
+            "{{a: 11, b: 2, n: -1}}: index 0 is key a"
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 100, &[i(RT_KEY), i(-1)]).unwrap(),
+            Some(s("a"))
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 109, &[i(RT_VALUE), s("a"), i(0)]),
+            Err(UNSUPPORTED)
+        );
         assert_eq!(run(&mut b, op::CDT_MODIFY, 75, &[]).unwrap(), None);
         assert_eq!(
             run(&mut b, op::CDT_READ, 98, &[i(RT_VALUE), i(0)]),
-            Err(UNSUPPORTED)
+            Err(OpError(rc::OP_NOT_APPLICABLE))
         );
         let _ = RT_VALUE;
     }

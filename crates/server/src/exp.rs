@@ -5,7 +5,8 @@
 use aeropy_protocol::msgpack::Value;
 use aeropy_protocol::{particle, result_code as rc};
 
-use crate::store::{Now, Record};
+use crate::ops::OpError;
+use crate::store::{Bin, BinName, Now, Record};
 
 /// Nesting limit for hostile input.
 const MAX_DEPTH: usize = 64;
@@ -24,9 +25,107 @@ impl Filter {
     /// Whether `r` passes: `Ok(false)` for false or unknown (missing bins, type
     /// mismatches), `Err(code)` for expressions we refuse (16) or malformed ones (4).
     pub fn matches(&self, r: &Record, now: &Now) -> Result<bool, u8> {
-        Ok(matches!(eval(&self.0, r, now, 0)?, Some(Value::Bool(true))))
+        Ok(matches!(
+            eval(&self.0, r, now, &Env::default(), 0)?,
+            Some(Value::Bool(true))
+        ))
     }
 }
+
+/// Evaluates an expression value (EXP_READ / EXP_MODIFY ops); `None` = unknown.
+pub(crate) fn evaluate(e: &Value, r: &Record, now: &Now) -> Eval {
+    eval(e, r, now, &Env::default(), 0)
+}
+
+const EXP_CREATE_ONLY: i64 = 1;
+const EXP_UPDATE_ONLY: i64 = 2;
+const EXP_ALLOW_DELETE: i64 = 4;
+const EXP_POLICY_NO_FAIL: i64 = 8;
+const EXP_EVAL_NO_FAIL: i64 = 16;
+
+/// Splits an EXP op value `[expression, flags]`.
+fn exp_op(value: &[u8]) -> Result<(Value, i64), OpError> {
+    match Value::from_msgpack(value) {
+        Ok(Value::List { mut items, .. }) if !items.is_empty() => {
+            let flags = match items.get(1) {
+                Some(Value::Int(f)) => *f,
+                _ => 0,
+            };
+            items.truncate(1);
+            Ok((items.pop().unwrap_or(Value::Nil), flags))
+        }
+        _ => Err(OpError(rc::PARAMETER_ERROR)),
+    }
+}
+
+/// EXP_READ: the expression's value (nil for unknown with eval-no-fail).
+pub(crate) fn exp_read(value: &[u8], r: &Record, now: &Now) -> Result<Value, OpError> {
+    let (e, flags) = exp_op(value)?;
+    match evaluate(&e, r, now).map_err(OpError)? {
+        Some(v) => Ok(v),
+        None if flags & EXP_EVAL_NO_FAIL != 0 => Ok(Value::Nil),
+        None => Err(OpError(rc::OP_NOT_APPLICABLE)),
+    }
+}
+
+/// EXP_MODIFY: writes the expression's value to bin `name`, honouring the flags.
+pub(crate) fn exp_modify(
+    bins: &mut Vec<Bin>,
+    name: BinName,
+    value: &[u8],
+    r: &Record,
+    now: &Now,
+) -> Result<(), OpError> {
+    let (e, flags) = exp_op(value)?;
+    let soft = |code: u8| {
+        if flags & EXP_POLICY_NO_FAIL != 0 {
+            Ok(())
+        } else {
+            Err(OpError(code))
+        }
+    };
+    let v = match evaluate(&e, r, now).map_err(OpError)? {
+        Some(v) => v,
+        None if flags & EXP_EVAL_NO_FAIL != 0 => return Ok(()),
+        None => return Err(OpError(rc::OP_NOT_APPLICABLE)),
+    };
+    let pos = bins.iter().position(|b| b.name == name);
+    if matches!(v, Value::Nil) {
+        return match (flags & EXP_ALLOW_DELETE != 0, pos) {
+            (true, Some(i)) => {
+                bins.remove(i);
+                Ok(())
+            }
+            (true, None) => Ok(()),
+            (false, _) => soft(rc::OP_NOT_APPLICABLE),
+        };
+    }
+    match pos {
+        Some(_) if flags & EXP_CREATE_ONLY != 0 => return soft(rc::BIN_EXISTS),
+        None if flags & EXP_UPDATE_ONLY != 0 => return soft(rc::BIN_NOT_FOUND),
+        _ => {}
+    }
+    let mut bytes = Vec::new();
+    let ptype = v
+        .write_particle(&mut bytes)
+        .map_err(|_| OpError(rc::OP_NOT_APPLICABLE))?;
+    match pos {
+        Some(i) => {
+            bins[i].ptype = ptype;
+            bins[i].value = bytes;
+        }
+        None => bins.push(Bin {
+            name,
+            ptype,
+            value: bytes,
+        }),
+    }
+    Ok(())
+}
+
+/// Variables bound by LET, innermost last.
+#[derive(Default, Clone)]
+struct Env(Vec<(Vec<u8>, Option<Value>)>);
 
 /// `None` = unknown (e.g. the bin does not exist or has another type).
 type Eval = Result<Option<Value>, u8>;
@@ -85,7 +184,7 @@ fn int(v: &Value) -> Result<i64, u8> {
     }
 }
 
-fn eval(e: &Value, r: &Record, now: &Now, depth: usize) -> Eval {
+fn eval(e: &Value, r: &Record, now: &Now, env: &Env, depth: usize) -> Eval {
     if depth > MAX_DEPTH {
         return Err(rc::PARAMETER_ERROR);
     }
@@ -98,7 +197,7 @@ fn eval(e: &Value, r: &Record, now: &Now, depth: usize) -> Eval {
         _ => return Err(rc::PARAMETER_ERROR),
     };
     let arg = |i: usize| args.get(i).ok_or(rc::PARAMETER_ERROR);
-    let sub = |i: usize| -> Eval { eval(arg(i)?, r, now, depth + 1) };
+    let sub = |i: usize| -> Eval { eval(arg(i)?, r, now, env, depth + 1) };
     match code {
         1..=6 => {
             let (Some(a), Some(b)) = (sub(0)?, sub(1)?) else {
@@ -212,8 +311,99 @@ fn eval(e: &Value, r: &Record, now: &Now, depth: usize) -> Eval {
             Ok(Some(Value::Int(i64::from(t))))
         }
         126 => Ok(Some(arg(0)?.clone())),
+        123 => {
+            // COND: condition/value pairs, then the default.
+            if args.len() % 2 == 0 {
+                return Err(rc::PARAMETER_ERROR);
+            }
+            for i in (0..args.len() - 1).step_by(2) {
+                match sub(i)? {
+                    Some(Value::Bool(true)) => return sub(i + 1),
+                    Some(Value::Bool(false)) => {}
+                    None => return Ok(None),
+                    Some(_) => return Err(rc::PARAMETER_ERROR),
+                }
+            }
+            sub(args.len() - 1)
+        }
+        124 => {
+            let name = raw_name(arg(0)?)?;
+            let bound = env
+                .0
+                .iter()
+                .rev()
+                .find(|(n, _)| *n == name)
+                .ok_or(rc::PARAMETER_ERROR)?;
+            Ok(bound.1.clone())
+        }
+        125 => {
+            // LET: name/expression pairs, each visible to the next, then the scope.
+            if args.len() % 2 == 0 {
+                return Err(rc::PARAMETER_ERROR);
+            }
+            let mut inner = env.clone();
+            for i in (0..args.len() - 1).step_by(2) {
+                let v = eval(arg(i + 1)?, r, now, &inner, depth + 1)?;
+                inner.0.push((raw_name(arg(i)?)?, v));
+            }
+            eval(arg(args.len() - 1)?, r, now, &inner, depth + 1)
+        }
+        127 => call(args, r, now, env, depth),
         _ => Err(rc::UNSUPPORTED_FEATURE),
     }
+}
+
+/// CALL `[127, type, module, op, bin-exp]`: a CDT read (module 0) or modify (0x40)
+/// applied to the value of `bin-exp`; bit and HLL modules answer 16.
+fn call(args: &[Value], r: &Record, now: &Now, env: &Env, depth: usize) -> Eval {
+    let (Some(Value::Int(module)), Some(op), Some(bin_exp)) =
+        (args.get(1), args.get(2), args.get(3))
+    else {
+        return Err(rc::PARAMETER_ERROR);
+    };
+    // Module 0 = list/map, 1 = bits; 2 (HLL) is not emulated. 0x40 = modify.
+    let bits = match module & !0x40 {
+        0 => false,
+        1 => true,
+        _ => return Err(rc::UNSUPPORTED_FEATURE),
+    };
+    let Some(collection) = eval(bin_exp, r, now, env, depth + 1)? else {
+        return Ok(None);
+    };
+    let Ok((ptype, bytes)) = collection.to_particle() else {
+        return Ok(None);
+    };
+    let fits = if bits {
+        particle::is_blob(ptype)
+    } else {
+        ptype == particle::LIST || ptype == particle::MAP
+    };
+    if !fits {
+        return Ok(None);
+    }
+    let name = crate::store::BinName::new(b"x").ok_or(rc::SERVER_ERROR)?;
+    let mut bins = vec![crate::store::Bin {
+        name,
+        ptype,
+        value: bytes,
+    }];
+    let modify = module & 0x40 != 0;
+    use aeropy_protocol::msg::op;
+    let encoded = op.to_msgpack();
+    let result = match (bits, modify) {
+        (false, false) => crate::cdt::apply(&mut bins, name, op::CDT_READ, &encoded),
+        (false, true) => crate::cdt::apply(&mut bins, name, op::CDT_MODIFY, &encoded),
+        (true, false) => crate::bits::apply(&mut bins, name, op::BITS_READ, &encoded),
+        (true, true) => crate::bits::apply(&mut bins, name, op::BITS_MODIFY, &encoded),
+    }
+    .map_err(|e| e.0)?;
+    if modify {
+        // A modify call yields the modified collection.
+        return Ok(bins
+            .first()
+            .and_then(|b| Value::from_particle(b.ptype, &b.value).ok()));
+    }
+    Ok(result)
 }
 
 fn arith(code: i64, vals: &[Value]) -> Eval {
@@ -292,7 +482,6 @@ fn arith(code: i64, vals: &[Value]) -> Eval {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Bin, BinName};
     use aeropy_protocol::msgpack::Packer;
 
     fn rec() -> Record {
@@ -397,5 +586,72 @@ mod tests {
         assert_eq!(check(&v), Err(rc::UNSUPPORTED_FEATURE));
         assert_eq!(check(&[0xc1]), Err(rc::PARAMETER_ERROR));
         assert_eq!(check(&[0x91; 200]), Err(rc::PARAMETER_ERROR));
+    }
+
+    #[test]
+    fn let_cond_call_and_exp_ops() {
+        let i = Value::Int;
+        let raw = |n: &str| Value::Blob {
+            ptype: n.as_bytes()[0],
+            bytes: n.as_bytes()[1..].to_vec(),
+        };
+        let bin = |t: i64, n: &str| Value::list(vec![i(81), i(t), raw(n)]);
+        let r = rec();
+        let now = Now::get();
+        // let x = age * 2 in (cond x > 50 -> "big", default "small")
+        let e = Value::list(vec![
+            i(125),
+            raw("x"),
+            Value::list(vec![i(22), bin(2, "age"), i(2)]),
+            Value::list(vec![
+                i(123),
+                Value::list(vec![i(3), Value::list(vec![i(124), raw("x")]), i(50)]),
+                Value::from("big"),
+                Value::from("small"),
+            ]),
+        ]);
+        assert_eq!(evaluate(&e, &r, &now), Ok(Some(Value::from("big"))));
+        // CDT call on a bin that is not a collection: unknown
+        let size = Value::list(vec![
+            i(127),
+            i(2),
+            i(0),
+            Value::list(vec![i(16)]),
+            bin(2, "age"),
+        ]);
+        assert_eq!(evaluate(&size, &r, &now), Ok(None));
+        // HLL module: refused
+        let hll = Value::list(vec![
+            i(127),
+            i(2),
+            i(2),
+            Value::list(vec![i(50)]),
+            bin(6, "b"),
+        ]);
+        assert_eq!(evaluate(&hll, &r, &now), Err(rc::UNSUPPORTED_FEATURE));
+        // exp ops
+        let read =
+            Value::list(vec![Value::list(vec![i(20), bin(2, "age"), i(1)]), i(0)]).to_msgpack();
+        assert_eq!(exp_read(&read, &r, &now), Ok(i(31)));
+        let unknown = Value::list(vec![bin(2, "zz"), i(0)]).to_msgpack();
+        assert_eq!(
+            exp_read(&unknown, &r, &now),
+            Err(OpError(rc::OP_NOT_APPLICABLE))
+        );
+        let no_fail = Value::list(vec![bin(2, "zz"), i(EXP_EVAL_NO_FAIL)]).to_msgpack();
+        assert_eq!(exp_read(&no_fail, &r, &now), Ok(Value::Nil));
+        let mut bins = r.bins.clone();
+        let name = BinName::new(b"age").unwrap();
+        let create_only = Value::list(vec![i(1), i(EXP_CREATE_ONLY)]).to_msgpack();
+        assert_eq!(
+            exp_modify(&mut bins, name, &create_only, &r, &now),
+            Err(OpError(rc::BIN_EXISTS))
+        );
+        let set = Value::list(vec![i(7), i(0)]).to_msgpack();
+        exp_modify(&mut bins, name, &set, &r, &now).unwrap();
+        assert_eq!(bins[0].value, 7i64.to_be_bytes());
+        let delete = Value::list(vec![Value::Nil, i(EXP_ALLOW_DELETE)]).to_msgpack();
+        exp_modify(&mut bins, name, &delete, &r, &now).unwrap();
+        assert_eq!(bins.len(), 1);
     }
 }

@@ -13,8 +13,11 @@
 //! ```
 
 mod batch;
+mod bits;
 mod cdt;
+mod cdt_ctx;
 mod cdt_map;
+mod cdt_select;
 mod cluster;
 mod exp;
 mod info;

@@ -55,7 +55,11 @@ impl RunningNode {
     }
 
     /// Stops accepting, closes every connection and joins all threads.
-    pub fn stop(mut self) {
+    pub fn stop(self) {
+        drop(self);
+    }
+
+    fn shutdown(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wake the blocking accept() so the loop sees the flag and drops the listener.
         let _ = TcpStream::connect_timeout(&self.addr, std::time::Duration::from_secs(1));
@@ -72,6 +76,13 @@ impl RunningNode {
                 let _ = h.join();
             }
         }
+    }
+}
+
+impl Drop for RunningNode {
+    /// A node never outlives its handle: threads end and the port is freed.
+    fn drop(&mut self) {
+        self.shutdown();
     }
 }
 

@@ -138,17 +138,20 @@ fn validate_ops(m: &Message, is_write: bool) -> Result<(), u8> {
                     ops::validate_particle(o.particle_type, o.value)?;
                 }
             }
-            op::CDT_READ | op::CDT_MODIFY if o.name.is_empty() => {
-                return Err(rc::BIN_NAME_TOO_LONG)
-            }
-            op::CDT_READ => {}
-            op::CDT_MODIFY if is_write => {}
-            op::EXP_READ
+            op::CDT_READ
+            | op::CDT_MODIFY
+            | op::EXP_READ
             | op::EXP_MODIFY
             | op::BITS_READ
             | op::BITS_MODIFY
-            | op::HLL_READ
-            | op::HLL_MODIFY => return Err(rc::UNSUPPORTED_FEATURE),
+                if o.name.is_empty() =>
+            {
+                return Err(rc::BIN_NAME_TOO_LONG)
+            }
+            op::CDT_READ | op::EXP_READ | op::BITS_READ => {}
+            op::CDT_MODIFY | op::EXP_MODIFY | op::BITS_MODIFY if is_write => {}
+            // HyperLogLog's byte format is server-internal: not emulated.
+            op::HLL_READ | op::HLL_MODIFY => return Err(rc::UNSUPPORTED_FEATURE),
             _ => return Err(rc::PARAMETER_ERROR),
         }
     }
@@ -210,14 +213,29 @@ fn read(
             }
         } else {
             for o in req.msg.ops() {
-                if o.op_type == op::CDT_READ {
+                if o.op_type == op::EXP_READ {
+                    match crate::exp::exp_read(o.value, r, &now) {
+                        Ok(v) => write_value_op(&mut w, o.op_type, o.name, Some(v), respond_all),
+                        Err(OpError(code)) => {
+                            w.finish();
+                            out.truncate(start);
+                            write_result(out, code, u32::from(r.generation), 0, slot);
+                            return code;
+                        }
+                    }
+                } else if o.op_type == op::CDT_READ || o.op_type == op::BITS_READ {
                     let Some(name) = BinName::new(o.name) else {
                         continue;
                     };
                     // CDT reads never change the bins: run them on a scratch copy.
                     let mut scratch: Vec<Bin> =
                         r.bins.iter().filter(|b| b.name == name).cloned().collect();
-                    match crate::cdt::apply(&mut scratch, name, o.op_type, o.value) {
+                    let applied = if o.op_type == op::BITS_READ {
+                        crate::bits::apply(&mut scratch, name, o.op_type, o.value)
+                    } else {
+                        crate::cdt::apply(&mut scratch, name, o.op_type, o.value)
+                    };
+                    match applied {
                         Ok(v) => write_value_op(&mut w, o.op_type, o.name, v, respond_all),
                         Err(OpError(code)) => {
                             w.finish();
@@ -379,16 +397,52 @@ fn write(
                 bins.clear();
                 Ok(())
             }
-            op::CDT_READ | op::CDT_MODIFY => match BinName::new(o.name) {
-                Some(name) => match crate::cdt::apply(&mut bins, name, o.op_type, o.value) {
-                    Ok(v) => {
-                        write_value_op(&mut w, o.op_type, o.name, v, respond_all);
-                        continue;
+            op::EXP_READ | op::EXP_MODIFY => {
+                // Expressions see the record as modified by the earlier ops.
+                let snapshot = Record {
+                    set: existing.map_or_else(
+                        || Box::from(req.msg.field(field::SET).unwrap_or_default()),
+                        |r| r.set.clone(),
+                    ),
+                    key: existing.and_then(|r| r.key.clone()),
+                    generation: cur_gen,
+                    void_time: existing_void.unwrap_or(0),
+                    lut_nanos: existing.map_or(now.nanos, |r| r.lut_nanos),
+                    bins: bins.clone(),
+                };
+                if o.op_type == op::EXP_READ {
+                    match crate::exp::exp_read(o.value, &snapshot, &now) {
+                        Ok(v) => {
+                            write_value_op(&mut w, o.op_type, o.name, Some(v), respond_all);
+                            continue;
+                        }
+                        Err(e) => Err(e),
                     }
-                    Err(e) => Err(e),
-                },
-                None => Err(OpError(rc::BIN_NAME_TOO_LONG)),
-            },
+                } else {
+                    match BinName::new(o.name) {
+                        Some(name) => {
+                            crate::exp::exp_modify(&mut bins, name, o.value, &snapshot, &now)
+                        }
+                        None => Err(OpError(rc::BIN_NAME_TOO_LONG)),
+                    }
+                }
+            }
+            op::CDT_READ | op::CDT_MODIFY | op::BITS_READ | op::BITS_MODIFY => {
+                match BinName::new(o.name) {
+                    Some(name) => match if matches!(o.op_type, op::BITS_READ | op::BITS_MODIFY) {
+                        crate::bits::apply(&mut bins, name, o.op_type, o.value)
+                    } else {
+                        crate::cdt::apply(&mut bins, name, o.op_type, o.value)
+                    } {
+                        Ok(v) => {
+                            write_value_op(&mut w, o.op_type, o.name, v, respond_all);
+                            continue;
+                        }
+                        Err(e) => Err(e),
+                    },
+                    None => Err(OpError(rc::BIN_NAME_TOO_LONG)),
+                }
+            }
             _ => match BinName::new(o.name) {
                 Some(name) => {
                     ops::apply_bin_op(&mut bins, name, o.op_type, o.particle_type, o.value)

@@ -288,3 +288,72 @@ fn truncate_set_namespace_and_lut() {
     );
     assert!(info1(&mut s, "truncate:namespace=nope;set=x").starts_with("ERROR:4"));
 }
+
+#[test]
+fn batch_with_filter_expression() {
+    let (_c, mut s) = start();
+    for (k, v) in [("a", 1), ("b", 50)] {
+        let put = w();
+        one(
+            &mut s,
+            &request("test", "bs", k, put, &[(op::WRITE, 1, "v", int(v))]),
+        );
+    }
+    // parent filter v > 10 applies to every row
+    let read = row(msg::INFO1_READ | msg::INFO1_GET_ALL, 0, &[]);
+    let rows = [
+        (0, "a", 0x0e, read),
+        (1, "b", 0x01, vec![]),
+        (2, "none", 0x01, vec![]),
+    ];
+    let mut f = batch_frame(&rows);
+    let exp = [0x93, 3, 0x93, 81, 2, 0xa1, b'v', 10];
+    // append the FILTER_EXP field and bump n_fields
+    f.extend_from_slice(&(exp.len() as u32 + 1).to_be_bytes());
+    f.push(msg::field::FILTER_EXP);
+    f.extend_from_slice(&exp);
+    f[8 + 19] += 1;
+    let len = (f.len() - 8) as u64;
+    f[..8].copy_from_slice(&frame::ProtoHeader::new(3, len).encode());
+    let recs = exchange(&mut s, &f, true);
+    let codes: Vec<_> = recs.iter().map(|r| r.rc()).collect();
+    assert_eq!(codes, vec![rc::FILTERED_OUT, 0, rc::KEY_NOT_FOUND, 0]);
+}
+
+#[test]
+fn concurrent_clients_on_three_nodes() {
+    let c = Cluster::start(ClusterConfig {
+        nodes: 3,
+        ..ClusterConfig::default()
+    })
+    .unwrap();
+    let hosts = c.hosts();
+    let threads: Vec<_> = (0..6)
+        .map(|t| {
+            let host = hosts[t % 3].clone();
+            std::thread::spawn(move || {
+                let mut s = connect(&host);
+                for i in 0..300 {
+                    let key = format!("{t}-{i}");
+                    let ops = [(op::WRITE, 1, "v", int(i)), (op::INCR, 1, "n", int(1))];
+                    assert_eq!(one(&mut s, &request("test", "cc", &key, w(), &ops)).rc(), 0);
+                    let incr = [(op::INCR, 1, "shared", int(1))];
+                    assert_eq!(
+                        one(&mut s, &request("test", "cc", "hot", w(), &incr)).rc(),
+                        0
+                    );
+                    let got = one(&mut s, &request("test", "cc", &key, r_all(), &[]));
+                    assert_eq!(got.bin("v"), Some((1, int(i))));
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let mut s = connect(&hosts[0]);
+    let hot = one(&mut s, &request("test", "cc", "hot", r_all(), &[]));
+    assert_eq!(hot.bin("shared"), Some((1, int(1800))));
+    assert_eq!(hot.header.generation, 1800);
+    assert!(info1(&mut s, "sets/test/cc").starts_with("objects=1801:"));
+}

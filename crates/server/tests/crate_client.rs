@@ -7,11 +7,14 @@
 use std::time::{Duration, Instant};
 
 use aeropy_server::{Cluster, ClusterConfig};
-use aerospike::expressions::{eq, ge, int_bin, int_val, string_bin, string_val};
+use aerospike::expressions::lists as exp_lists;
+use aerospike::expressions::{eq, ge, int_bin, int_val, list_bin, num_mul, string_bin, string_val};
+use aerospike::operations::{self, exp, lists, maps, ListPolicy, ListReturnType, MapPolicy};
 use aerospike::{
     as_bin, as_key, BatchOperation, BatchPolicy, BatchReadPolicy, Bins, Client, ClientPolicy,
     PartitionFilter, QueryPolicy, ReadPolicy, Statement, Value, WritePolicy,
 };
+use aerospike::{as_list, as_val};
 use futures::StreamExt;
 
 async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
@@ -156,6 +159,42 @@ async fn crate_client_tends_three_nodes() {
         .await
         .unwrap_err();
     assert!(format!("{err:?}").contains("Filtered"), "{err:?}");
+
+    // CDT and expression operations through the crate
+    let key = as_key!("test", "crate", "ops");
+    let wp = WritePolicy::default();
+    client
+        .put(
+            &wp,
+            &key,
+            &[as_bin!("l", as_list!(5, 1, 9)), as_bin!("i", 21)],
+        )
+        .await
+        .unwrap();
+    let ops = [
+        lists::append(&ListPolicy::default(), "l", as_val!(7)),
+        lists::get_by_rank("l", -1, ListReturnType::VALUES),
+        maps::put(&MapPolicy::default(), "m", as_val!("k"), as_val!(2)),
+        exp::write_exp(
+            "twice",
+            num_mul(vec![int_bin("i"), int_val(2)]),
+            exp::ExpWriteFlags::DEFAULT,
+        ),
+        exp::read_exp(
+            "n",
+            exp_lists::size(list_bin("l"), &[]),
+            exp::ExpReadFlags::DEFAULT,
+        ),
+        operations::get_bin("twice"),
+    ];
+    let rec = client.operate(&wp, &key, &ops).await.unwrap();
+    // The crate asks for one result per op (RESPOND_ALL_OPS), so bins touched by
+    // several ops come back as multi-results: [write result, read result].
+    let show = |b: &str| format!("{:?}", rec.bins.get(b));
+    assert_eq!(show("twice"), "Some(MultiResult([Nil, Int(42)]))");
+    assert_eq!(show("l"), "Some(MultiResult([Int(4), Int(9)]))");
+    assert_eq!(show("m"), "Some(Int(1))");
+    assert_eq!(rec.bins.get("n"), Some(&Value::Int(4)));
 
     // stop a node: the client drops it and keeps working on the other two
     cluster.stop_node(1);

@@ -217,7 +217,7 @@ fn errors_and_limits() {
         one(&mut s, &request("test", "p", "k", w(), &bad_int)).rc(),
         rc::PARAMETER_ERROR
     );
-    let cdt = [(op::BITS_MODIFY, 4, "l", vec![0x92, 1, 1])];
+    let cdt = [(op::HLL_MODIFY, 4, "l", vec![0x92, 1, 1])];
     assert_eq!(
         one(&mut s, &request("test", "p", "k", w(), &cdt)).rc(),
         rc::UNSUPPORTED_FEATURE

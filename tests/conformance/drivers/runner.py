@@ -12,9 +12,12 @@ is done (so a hang or a crash still leaves the earlier results). Each outcome is
 values in the tagged JSON of codec.py.
 
 Step kinds: ``call`` (a client method), ``fn`` (a function of the aerospike /
-aerospike_helpers modules), ``sleep`` (seconds), ``poll`` (repeat a step until its outcome
+aerospike_helpers modules), ``sleep`` (seconds), ``mark`` (remember time.time_ns() under a
+name, read back with the ``$mark`` tag), ``poll`` (repeat a step until its outcome
 has the exception type ``until``, or succeeds when ``until`` is "ok", for at most
-``timeout`` seconds); a ``call`` may carry ``then``, methods chained on its result
+``timeout`` seconds), ``parallel`` (steps run in ``threads`` threads at once: counts of
+successes and the exception types), ``pages`` (a paginated scan: the list of pages); a
+``call`` may carry ``then``, methods chained on its result
 (``[["results", []]]``). Request-only tags: ``$key`` {pk, ns, set}, ``$set`` (this run's set),
 ``$const`` (an aerospike constant), ``$call`` [dotted name, args, kwargs], ``$now_ns``
 (time.time_ns() plus an offset in seconds), ``$geo`` (GeoJSON text), ``$zeros`` (bytes(n)),
@@ -57,6 +60,7 @@ class Run:
         config["hosts"] = [tuple(h) for h in request["hosts"]]
         self.config = config
         self.client = None
+        self.marks: dict[str, int] = {}  # name -> time.time_ns() at a "mark" step
 
     def hook(self, tag: str, payload: Any) -> Any:
         if tag == "$key":
@@ -76,6 +80,8 @@ class Run:
         if tag == "$call":
             name, args, kwargs = payload
             return resolve(name)(*self.decode(args), **self.decode(kwargs))
+        if tag == "$mark":
+            return self.marks[payload]
         if tag == "$now_ns":
             return time.time_ns() + int(payload * 1e9)
         if tag == "$compiled":
@@ -106,11 +112,18 @@ class Run:
 
     def step(self, step: dict) -> dict:
         try:
+            if "mark" in step:
+                self.marks[step["mark"]] = time.time_ns()
+                return {"ok": None}
             if "sleep" in step:
                 time.sleep(step["sleep"])
                 return {"ok": None}
             if "poll" in step:
                 return self.poll(step)
+            if "parallel" in step:
+                return self.parallel(step)
+            if "pages" in step:
+                return self.pages(step)
             if "call" in step:
                 target = getattr(self.client, step["call"])
             elif "fn" in step:
@@ -127,6 +140,30 @@ class Run:
             return {"ok": encode(value, self.obj_hook)}
         except Exception as exc:  # noqa: BLE001 - every outcome is data for the test
             return {"exc": describe_exc(exc)}
+
+    def parallel(self, step: dict) -> dict:
+        """The same list of steps in ``threads`` threads at once (one shared client)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        steps, threads = step["parallel"], step["threads"]
+
+        def worker(_: int) -> list:
+            return [self.step(s) for s in steps]
+
+        with ThreadPoolExecutor(threads) as pool:
+            outs = [o for lst in pool.map(worker, range(threads)) for o in lst]
+        errors = sorted({o["exc"]["type"] for o in outs if "exc" in o})
+        return {"ok": {"ok": sum("ok" in o for o in outs), "errors": errors}}
+
+    def pages(self, step: dict) -> dict:
+        """A paginated scan: results(max_records=page_size) until is_done(); the pages."""
+        spec = step["pages"]
+        scan = self.client.scan(spec["ns"], self.decode(spec["set"]))
+        scan.paginate()
+        pages = []
+        while not scan.is_done() and len(pages) < spec.get("max_pages", 100):
+            pages.append(scan.results(policy={"max_records": spec["page_size"]}))
+        return {"ok": encode(pages, self.obj_hook)}
 
     def poll(self, step: dict) -> dict:
         deadline = time.monotonic() + step.get("timeout", 5.0)

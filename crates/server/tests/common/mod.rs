@@ -88,17 +88,17 @@ pub fn exchange(s: &mut TcpStream, frame: &[u8], multi: bool) -> Vec<Rec> {
         let (t, body) = read_frame(s).unwrap();
         assert_eq!(t, TYPE_MSG);
         let mut done = !multi;
+        let first_frame = out.is_empty();
+        let mut in_frame = 0;
         for r in RecordIter::new(&body) {
             let m = r.unwrap();
-            if m.header.info3 & msg::INFO3_LAST != 0
-                || m.header.result_code != 0
-                    && multi
-                    && m.header.n_ops == 0
-                    && m.header.transaction_ttl == 0
-            {
-                done = true;
-            }
+            done |= m.header.info3 & msg::INFO3_LAST != 0;
+            in_frame += 1;
             out.push(owned(&m));
+        }
+        // A refused scan is one bare error header without LAST.
+        if first_frame && in_frame == 1 && out[0].header.result_code != 0 && out[0].ops.is_empty() {
+            done = true;
         }
         if done {
             return out;

@@ -1,0 +1,229 @@
+//! Scans and secondary-index queries: one request per node for the partitions it
+//! masters, replies streamed until LAST (protocol.md §7.3-7.4, §9.3).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::node::Node;
+use crate::policy::Policy;
+use crate::wire::{self, Header, MsgWriter, Reply};
+
+const FIELD_TRID: u8 = 7;
+const FIELD_SOCKET_TIMEOUT: u8 = 9;
+const FIELD_RECORDS_PER_SECOND: u8 = 10;
+const FIELD_PID_ARRAY: u8 = 11;
+const FIELD_MAX_RECORDS: u8 = 13;
+const FIELD_INDEX_RANGE: u8 = 22;
+const FIELD_INDEX_TYPE: u8 = 26;
+const INFO3_PARTITION_DONE: u8 = 0x04;
+
+/// A secondary-index filter (one range; equality is begin = end).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexFilter {
+    pub bin: String,
+    /// Particle type of the values: 1 integer, 3 string, 4 blob, 23 GeoJSON.
+    pub particle: u8,
+    pub begin: Vec<u8>,
+    pub end: Vec<u8>,
+    /// 0 default, 1 list, 2 map keys, 3 map values.
+    pub index_type: u8,
+}
+
+impl IndexFilter {
+    fn encode(&self) -> Result<Vec<u8>> {
+        if self.bin.len() > wire::MAX_BIN_NAME {
+            return Err(Error::Param(format!(
+                "bin name too long (max 15 bytes): {:?}",
+                self.bin
+            )));
+        }
+        let mut b = vec![1, self.bin.len() as u8];
+        b.extend_from_slice(self.bin.as_bytes());
+        b.push(self.particle);
+        for v in [&self.begin, &self.end] {
+            let n = u32::try_from(v.len())
+                .map_err(|_| Error::Param("filter value too large".into()))?;
+            b.extend_from_slice(&n.to_be_bytes());
+            b.extend_from_slice(v);
+        }
+        Ok(b)
+    }
+}
+
+/// What a scan or query reads.
+#[derive(Debug, Clone, Default)]
+pub struct QuerySpec {
+    pub namespace: String,
+    pub set: String,
+    /// Bins to return (`None`: all).
+    pub bins: Option<Vec<String>>,
+    /// Metadata only.
+    pub no_bins: bool,
+    pub filter: Option<IndexFilter>,
+    /// Per-node record cap (0 = none).
+    pub max_records: u64,
+    pub records_per_second: u32,
+}
+
+/// The reply bodies of a scan or query, every node's, in arrival order.
+#[derive(Debug, Default)]
+pub struct QueryReplies {
+    bodies: Vec<Vec<u8>>,
+}
+
+impl QueryReplies {
+    /// Calls `f` for every record; `f` returns false to stop early.
+    pub fn for_each(&self, mut f: impl FnMut(&Reply<'_>) -> Result<bool>) -> Result<()> {
+        for body in &self.bodies {
+            let mut at = 0;
+            while at < body.len() {
+                let (r, used) = Reply::parse_prefix(&body[at..])?;
+                at += used;
+                if r.info3 & (wire::INFO3_LAST | INFO3_PARTITION_DONE) != 0 || r.result_code != 0 {
+                    continue;
+                }
+                if !f(&r)? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+static TASK_IDS: AtomicU64 = AtomicU64::new(0);
+
+fn task_id() -> u64 {
+    let t = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    (t ^ TASK_IDS.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)) | 1
+}
+
+fn build_request(spec: &QuerySpec, pids: &[u16], policy: &Policy) -> Result<Vec<u8>> {
+    let mut info1 = wire::INFO1_READ;
+    if spec.no_bins {
+        info1 |= wire::INFO1_GET_NO_BINS;
+    }
+    let h = Header {
+        info1,
+        info3: INFO3_PARTITION_DONE,
+        ttl: u32::MAX,
+        timeout_ms: u32::try_from(policy.total_timeout.as_millis()).unwrap_or(u32::MAX),
+        ..Header::default()
+    };
+    let mut w = MsgWriter::default();
+    w.begin(&h);
+    w.field(wire::FIELD_NAMESPACE, spec.namespace.as_bytes());
+    if !spec.set.is_empty() {
+        w.field(wire::FIELD_SET, spec.set.as_bytes());
+    }
+    let st = u32::try_from(policy.socket_timeout.as_millis()).unwrap_or(u32::MAX);
+    w.field(FIELD_SOCKET_TIMEOUT, &st.to_be_bytes());
+    w.field(FIELD_TRID, &task_id().to_be_bytes());
+    let mut pid_bytes = Vec::with_capacity(pids.len() * 2);
+    for p in pids {
+        pid_bytes.extend_from_slice(&p.to_le_bytes());
+    }
+    w.field(FIELD_PID_ARRAY, &pid_bytes);
+    if spec.max_records > 0 {
+        w.field(FIELD_MAX_RECORDS, &spec.max_records.to_be_bytes());
+    }
+    if spec.records_per_second > 0 {
+        w.field(
+            FIELD_RECORDS_PER_SECOND,
+            &spec.records_per_second.to_be_bytes(),
+        );
+    }
+    if let Some(f) = &policy.filter_exp {
+        w.field(wire::FIELD_FILTER_EXP, f);
+    }
+    if let Some(f) = &spec.filter {
+        if f.index_type != 0 {
+            w.field(FIELD_INDEX_TYPE, &[f.index_type]);
+        }
+        w.field(FIELD_INDEX_RANGE, &f.encode()?);
+    }
+    if let Some(bins) = &spec.bins {
+        for b in bins {
+            w.op(wire::OP_READ, wire::P_NULL, b.as_bytes(), &[])?;
+        }
+    }
+    Ok(w.finish()?.to_vec())
+}
+
+fn run_node(
+    node: &Node,
+    request: &[u8],
+    deadline: Option<Instant>,
+    out: &mut Vec<Vec<u8>>,
+) -> Result<()> {
+    node.send_stream(request, deadline, |body| {
+        let mut at = 0;
+        let mut done = false;
+        while at < body.len() {
+            let (r, used) = Reply::parse_prefix(&body[at..])?;
+            at += used;
+            let marker = r.info3 & INFO3_PARTITION_DONE != 0;
+            if r.info3 & wire::INFO3_LAST != 0 {
+                if r.result_code != 0 {
+                    return Err(Error::server(i32::from(r.result_code), false));
+                }
+                done = true;
+            } else if r.result_code != 0 && !marker {
+                // Errors before the stream starts come as one bare header without LAST.
+                return Err(Error::server(i32::from(r.result_code), false));
+            }
+        }
+        out.push(body.to_vec());
+        Ok(done)
+    })
+}
+
+impl Client {
+    /// Scans (no filter) or queries (with `spec.filter`) every node for the partitions it
+    /// masters; returns every reply body.
+    pub fn query(&self, spec: &QuerySpec, policy: &Policy) -> Result<QueryReplies> {
+        let nodes = self.nodes();
+        if nodes.is_empty() {
+            return Err(Error::Cluster("no node in the cluster".into()));
+        }
+        let total =
+            (!policy.total_timeout.is_zero()).then(|| Instant::now() + policy.total_timeout);
+        let mut replies = QueryReplies::default();
+        for node in nodes.iter() {
+            let pids = self.cluster().partitions_of(&spec.namespace, node)?;
+            if pids.is_empty() {
+                continue;
+            }
+            let request = build_request(spec, &pids, policy)?;
+            let mut attempt = 0;
+            loop {
+                let mut deadline = total;
+                if !policy.socket_timeout.is_zero() {
+                    let sd = Instant::now() + policy.socket_timeout;
+                    deadline = Some(deadline.map_or(sd, |d| d.min(sd)));
+                }
+                let mut got = Vec::new();
+                match run_node(node, &request, deadline, &mut got) {
+                    Ok(()) => {
+                        replies.bodies.extend(got);
+                        break;
+                    }
+                    Err(e)
+                        if e.is_retryable()
+                            && attempt < policy.max_retries
+                            && total.is_none_or(|d| Instant::now() < d) =>
+                    {
+                        attempt += 1;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(replies)
+    }
+}
