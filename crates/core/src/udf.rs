@@ -5,12 +5,17 @@ use base64::Engine;
 /// `udf-put` for a Lua module called `filename` with source `content`.
 pub fn udf_put_command(filename: &str, content: &[u8]) -> String {
     let b64 = base64::engine::general_purpose::STANDARD.encode(content);
-    format!("udf-put:filename={filename};content={b64};content-len={};udf-type=LUA;", b64.len())
+    format!(
+        "udf-put:filename={filename};content={b64};content-len={};udf-type=LUA;",
+        b64.len()
+    )
 }
 
 /// Decodes the `content=` of a `udf-get` reply.
 pub fn udf_get_content(reply: &str) -> Option<Vec<u8>> {
-    let b64 = reply.split(';').find_map(|kv| kv.strip_prefix("content="))?;
+    let b64 = reply
+        .split(';')
+        .find_map(|kv| kv.strip_prefix("content="))?;
     base64::engine::general_purpose::STANDARD.decode(b64).ok()
 }
 
@@ -44,8 +49,14 @@ mod tests {
     #[test]
     fn put_and_list() {
         let c = udf_put_command("m.lua", b"return 1");
-        assert_eq!(c, "udf-put:filename=m.lua;content=cmV0dXJuIDE=;content-len=12;udf-type=LUA;");
-        assert_eq!(udf_get_content("type=LUA;content=cmV0dXJuIDE=;").unwrap(), b"return 1");
+        assert_eq!(
+            c,
+            "udf-put:filename=m.lua;content=cmV0dXJuIDE=;content-len=12;udf-type=LUA;"
+        );
+        assert_eq!(
+            udf_get_content("type=LUA;content=cmV0dXJuIDE=;").unwrap(),
+            b"return 1"
+        );
         assert_eq!(
             parse_udf_list("filename=a.lua,hash=ff,type=LUA;filename=b.lua,hash=00,type=LUA;"),
             vec![
