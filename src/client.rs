@@ -162,8 +162,21 @@ impl Client {
         r: &Reply<'_>,
         shape: Shape,
     ) -> PyResult<Bound<'py, PyAny>> {
+        self.bins_from_reply_with(py, r, shape, true)
+    }
+
+    /// As `bins_from_reply`; `deserialize = false` (19.x policy) leaves lists and maps
+    /// as their raw msgpack bytes.
+    pub(crate) fn bins_from_reply_with<'py>(
+        &self,
+        py: Python<'py>,
+        r: &Reply<'_>,
+        shape: Shape,
+        deserialize: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let pair = self.pair(py);
-        let de = De::new(py, pair.as_ref())?;
+        let mut de = De::new(py, pair.as_ref())?;
+        de.raw_collections = !deserialize;
         let mut err = None;
         let res = match shape {
             Shape::Dict => {
@@ -216,8 +229,7 @@ impl Client {
         p: &CmdPolicy,
     ) -> PyResult<Bound<'py, PyAny>> {
         Self::check(py, r, false)?;
-        let _ = p.deserialize;
-        let bins = self.bins_from_reply(py, r, shape)?;
+        let bins = self.bins_from_reply_with(py, r, shape, p.deserialize)?;
         Ok(PyTuple::new(
             py,
             [

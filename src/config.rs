@@ -316,6 +316,12 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
     policies.remove.base.max_retries = 0;
     policies.operate.base.max_retries = 0;
     policies.apply.base.max_retries = 0;
+    // Scans and queries run as long as they need (19.x: total_timeout 0); a retry would
+    // repeat records already delivered.
+    for p in [&mut policies.scan, &mut policies.query] {
+        p.base.total_timeout = Duration::ZERO;
+        p.base.max_retries = 0;
+    }
     let mut s = Settings {
         cluster: ClusterConfig::default(),
         policies: Policies::default(),

@@ -2,6 +2,7 @@
 
 mod admin;
 mod batch;
+mod bits;
 mod cdt;
 mod client;
 mod config;

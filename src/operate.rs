@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyString};
 
+use crate::bits;
 use crate::cdt;
 use crate::client::{Client, Shape};
 use crate::config::{self, int_of, type_name};
@@ -43,6 +44,12 @@ fn operators(py: Python<'_>) -> PyResult<&Operators> {
         })
     })
 }
+
+/// `aerospike.OP_EXPR_READ` / `OP_EXPR_WRITE` (helper op codes) and their wire ops.
+const OP_EXPR_READ: i64 = 2200;
+const OP_EXPR_WRITE: i64 = 2201;
+const OP_EXP_READ: u8 = 7;
+const OP_EXP_MODIFY: u8 = 8;
 
 impl Client {
     pub(crate) fn operate_impl<'py>(
@@ -153,6 +160,39 @@ impl Client {
                         cdt::write_cdt_op(&ser, w, code, &need_bin(&bin)?, d)?;
                         // As the official client: map ops ask for one result per op.
                         respond_all |= cdt::is_map_op(code);
+                    } else if bits::is_bits(code) {
+                        bits::write_bits_op(&ser, w, code, &need_bin(&bin)?, d)?;
+                        respond_all = true;
+                    } else if code == OP_EXPR_READ || code == OP_EXPR_WRITE {
+                        // value: msgpack [packed expression, flags]
+                        let expr = match d.get_item(intern!(py, "expr"))? {
+                            Some(e) => e,
+                            None => {
+                                return Err(param_err(py, "expression operation needs \"expr\""))
+                            }
+                        };
+                        let packed: Vec<u8> = py
+                            .import("aerospike_helpers.expressions._packer")?
+                            .getattr("pack_expression")?
+                            .call1((expr,))?
+                            .extract()?;
+                        let flags = match d.get_item(intern!(py, "expr_flags"))? {
+                            Some(f) if !f.is_none() => int_of(py, "expr_flags", &f)?,
+                            _ => 0,
+                        };
+                        let op = if code == OP_EXPR_READ {
+                            OP_EXP_READ
+                        } else {
+                            OP_EXP_MODIFY
+                        };
+                        w.begin_op(op, wire::P_BLOB, need_bin(&bin)?.as_bytes())
+                            .map_err(|e| param_err(py, e.message()))?;
+                        let buf = w.value_buf();
+                        aeropy_core::msgpack::pack_array_header(buf, 2);
+                        buf.extend_from_slice(&packed);
+                        aeropy_core::msgpack::pack_i64(buf, flags);
+                        w.end_op().map_err(|e| param_err(py, e.message()))?;
+                        respond_all = true;
                     } else {
                         return Err(param_err(py, format!("unsupported operation code {code}")));
                     }

@@ -60,6 +60,9 @@ struct Common {
     namespace: String,
     set: String,
     bins: Option<Vec<String>>,
+    /// `max_records` / `records_per_second` attributes (19.x); policy keys override.
+    max_records: u64,
+    records_per_second: u32,
 }
 
 impl Common {
@@ -83,6 +86,8 @@ impl Common {
             namespace,
             set,
             bins: None,
+            max_records: 0,
+            records_per_second: 0,
         })
     }
 
@@ -120,6 +125,8 @@ impl Common {
             set: self.set.clone(),
             bins: self.bins.clone(),
             filter,
+            max_records: self.max_records,
+            records_per_second: self.records_per_second,
             ..QuerySpec::default()
         };
         if let Some(d) = policy.filter(|d| !d.is_none()) {
@@ -241,6 +248,28 @@ pub struct Scan {
 
 #[pymethods]
 impl Scan {
+    /// Most records to return per node (0: all).
+    #[getter]
+    fn get_max_records(&self) -> u64 {
+        self.common.max_records
+    }
+
+    #[setter]
+    fn set_max_records(&mut self, v: u64) {
+        self.common.max_records = v;
+    }
+
+    /// Server-side throttle (0: none).
+    #[getter]
+    fn get_records_per_second(&self) -> u32 {
+        self.common.records_per_second
+    }
+
+    #[setter]
+    fn set_records_per_second(&mut self, v: u32) {
+        self.common.records_per_second = v;
+    }
+
     /// Only these bins are returned.
     #[pyo3(signature = (*bins))]
     fn select(&mut self, py: Python<'_>, bins: &Bound<'_, PyTuple>) -> PyResult<()> {
@@ -361,6 +390,28 @@ fn filter_from(py: Python<'_>, p: &Bound<'_, PyAny>) -> PyResult<IndexFilter> {
 
 #[pymethods]
 impl Query {
+    /// Most records to return per node (0: all).
+    #[getter]
+    fn get_max_records(&self) -> u64 {
+        self.common.max_records
+    }
+
+    #[setter]
+    fn set_max_records(&mut self, v: u64) {
+        self.common.max_records = v;
+    }
+
+    /// Server-side throttle (0: none).
+    #[getter]
+    fn get_records_per_second(&self) -> u32 {
+        self.common.records_per_second
+    }
+
+    #[setter]
+    fn set_records_per_second(&mut self, v: u32) {
+        self.common.records_per_second = v;
+    }
+
     /// Only these bins are returned.
     #[pyo3(signature = (*bins))]
     fn select(&mut self, py: Python<'_>, bins: &Bound<'_, PyTuple>) -> PyResult<()> {

@@ -300,6 +300,8 @@ pub struct De<'a, 'py> {
     /// Whether a user deserializer applies to BLOB bins: asked at the first BLOB of a
     /// reply, then remembered for the rest of it.
     user_blobs: std::cell::Cell<Option<bool>>,
+    /// Lists and maps come back as raw msgpack `bytearray` (policy `deserialize=False`).
+    pub raw_collections: bool,
 }
 
 impl<'a, 'py> De<'a, 'py> {
@@ -309,6 +311,7 @@ impl<'a, 'py> De<'a, 'py> {
             py,
             pair,
             user_blobs: std::cell::Cell::new(None),
+            raw_collections: false,
         })
     }
 
@@ -384,6 +387,9 @@ impl<'a, 'py> De<'a, 'py> {
                 let text = aeropy_core::value::geojson_text(data)
                     .map_err(|e| client_err(py, e.message()))?;
                 self.geojson(text.as_bytes())?
+            }
+            wire::P_LIST | wire::P_MAP if self.raw_collections => {
+                PyByteArray::new(py, data).into_any()
             }
             wire::P_LIST | wire::P_MAP => {
                 let mut u = Unpacker::new(data);

@@ -17,6 +17,10 @@ def test_connect_returns_self_and_is_connected(config: dict[str, Any]) -> None:
     assert c.is_connected() is True
     c.close()
     assert c.is_connected() is False
+    c.close()  # closing twice is harmless
+    assert c.connect() is c  # and a closed client connects again
+    assert c.get_nodes()
+    c.close()
 
 
 def test_command_before_connect_raises_cluster_error(config: dict[str, Any]) -> None:
@@ -229,7 +233,7 @@ def test_replace_drops_other_bins(client: Any, make_key: Any) -> None:
         {"consistency_level": aerospike.POLICY_CONSISTENCY_ONE},
         {"total_timeout": 500, "max_retries": 0},
         {"timeout": 500},
-        {"deserialize": False},
+        {"deserialize": True},
     ],
 )
 def test_read_policies(client: Any, make_key: Any, policy: dict[str, Any]) -> None:
@@ -400,6 +404,10 @@ def test_scan(client: Any, set_name: str) -> None:
         r[2] is None for r in client.scan("test", set_name).results({"include_bin_data": False})
     )
     assert client.scan("test", "no_such_set").results() == []
+    limited = client.scan("test", set_name)
+    limited.max_records = 5
+    assert limited.max_records == 5
+    assert 0 < len(limited.results()) <= 5
 
 
 @pytest.mark.parametrize(
@@ -432,8 +440,14 @@ def test_query_by_index(client: Any, set_name: str) -> None:
     assert [
         r[2]["i"] for r in client.query("test", set_name).where(p.equals("i", 7)).results()
     ] == [7]
-
+    assert client.index_string_create("test", set_name, "s", index + "_s") == 0
+    odd = client.query("test", set_name).where(p.equals("s", "v1")).results()
+    assert sorted(r[2]["i"] for r in odd) == [1, 3, 5, 7, 9]
+    seen: list[Any] = []
+    client.query("test", set_name).where(p.between("i", 0, 9)).foreach(seen.append)
+    assert len(seen) == 10
     assert client.index_remove("test", index) == 0
+    assert client.index_remove("test", index + "_s") == 0
 
 
 def test_truncate(client: Any, set_name: str) -> None:
@@ -501,3 +515,61 @@ def test_udf_lifecycle_and_apply(client: Any, make_key: Any, tmp_path: Any) -> N
 def test_apply_bad_args(client: Any, make_key: Any) -> None:
     with pytest.raises(ex.ParamError):
         client.apply(make_key(1), "m", "f", "not a list")
+
+
+def test_deserialize_false_returns_raw_collections(client: Any, make_key: Any) -> None:
+    key = make_key("raw")
+    client.put(key, {"l": [1, 2], "m": {"a": 1}, "i": 5})
+    bins = client.get(key, policy={"deserialize": False})[2]
+    assert bins["i"] == 5
+    assert bins["l"] == bytearray(b"\x92\x01\x02")
+    assert isinstance(bins["m"], bytearray)
+
+
+def test_expression_operations(client: Any, make_key: Any) -> None:
+    from aerospike_helpers import expressions as exp
+    from aerospike_helpers.operations import expression_operations as eo
+
+    key = make_key("expop")
+    client.put(key, {"a": 5})
+    try:
+        _, _, bins = client.operate(
+            key, [eo.expression_read("x", exp.Add(exp.IntBin("a"), 10).compile())]
+        )
+    except ex.UnsupportedFeature:
+        pytest.skip("the embedded server does not run expression operations yet")
+    assert bins == {"x": 15}
+    _, _, bins = client.operate(
+        key,
+        [eo.expression_write("b", exp.Mul(exp.IntBin("a"), 2).compile()), ops.read("b")],
+    )
+    assert bins["b"] == 10
+
+
+def test_bitwise_operations(client: Any, make_key: Any) -> None:
+    from aerospike_helpers.operations import bitwise_operations as bo
+
+    key = make_key("bits")
+    client.put(key, {"b": bytearray(b"\x00\x01")})
+    try:
+        _, _, bins = client.operate(key, [bo.bit_count("b", 0, 16)])
+    except ex.UnsupportedFeature:
+        pytest.skip("the embedded server does not run bit operations yet")
+    assert bins == {"b": 1}
+    client.operate(key, [bo.bit_set_int("b", 0, 8, 255, None)])
+    assert client.operate(key, [bo.bit_get_int("b", 0, 8, False)])[2] == {"b": 255}
+    client.operate(key, [bo.bit_add("b", 8, 8, 2, False, aerospike.BIT_OVERFLOW_FAIL, None)])
+    assert client.get(key)[2]["b"] == b"\xff\x03"
+
+
+def test_hll_operations(client: Any, make_key: Any) -> None:
+    from aerospike_helpers.operations import hll_operations as ho
+
+    key = make_key("hll")
+    try:
+        _, _, bins = client.operate(
+            key, [ho.hll_add("h", ["a", "b", "c"], 8), ho.hll_get_count("h")]
+        )
+    except ex.UnsupportedFeature:
+        pytest.skip("the embedded server does not run HLL operations yet")
+    assert bins["h"] == 3

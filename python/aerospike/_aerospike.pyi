@@ -206,6 +206,8 @@ class Client:
 
 @final
 class Scan:
+    max_records: int
+    records_per_second: int
     def select(self, *bins: str | list[str]) -> None: ...
     def results(
         self, policy: dict[str, Any] | None = None, nodename: str | None = None
@@ -220,6 +222,8 @@ class Scan:
 
 @final
 class Query:
+    max_records: int
+    records_per_second: int
     def select(self, *bins: str | list[str]) -> None: ...
     def where(self, predicate: Any, ctx: Any = None) -> Self: ...
     def results(

@@ -39,6 +39,10 @@ def mop(name: str, *args: Any, **kwargs: Any) -> Any:
     return H(f"{MO}.{name}", *args, **kwargs)
 
 
+def ctx(name: str, *args: Any) -> Any:
+    return H(f"aerospike_helpers.cdt_ctx.{name}", *args)
+
+
 def ordered(key: Any, *ops: Any, **kwargs: Any) -> Any:
     return call("operate_ordered", key, list(ops), **kwargs)
 
@@ -232,6 +236,32 @@ CASES: dict[str, Case] = {
         (operate(K("lo"), lop("list_append_items", "l", [5, 1, 3])), OK),
         (operate(K("lo"), lop("list_append", "l", 2)), OK),
         (get(K("lo")), Record({"l": [1, 2, 3, 5]}, gen=3)),
+    ],
+    # Nested elements through a context (cdt_ctx), and rank (value order) selectors.
+    "nested-context": [
+        (put(K("nc"), {"l": [[1], [5, 3]], "m": {"a": {"x": 1}}}), OK),
+        (
+            ordered(
+                K("nc"),
+                lop("list_append", "l", 2, ctx=[ctx("cdt_ctx_list_index", 0)]),
+                lop("list_get_by_rank", "l", 0, VALUE, ctx=[ctx("cdt_ctx_list_index", 1)]),
+                mop("map_put", "m", "y", 2, ctx=[ctx("cdt_ctx_map_key", "a")]),
+            ),
+            Pairs([("l", 2), ("l", 3), ("m", 2)], gen=2),
+        ),
+        (get(K("nc")), Record({"l": [[1, 2], [5, 3]], "m": {"a": {"x": 1, "y": 2}}}, gen=2)),
+    ],
+    "list-by-rank": [
+        (put(K("lr"), {"l": [4, 9, 2, 7]}), OK),
+        (
+            ordered(
+                K("lr"),
+                lop("list_get_by_rank", "l", 0, VALUE),
+                lop("list_get_by_rank", "l", -1, VALUE),
+                lop("list_get_by_rank", "l", 1, INDEX),
+            ),
+            Pairs([("l", 2), ("l", 9), ("l", 0)], gen=1),
+        ),
     ],
     "map-op-on-wrong-type": [
         (put(K("mw"), {"l": [1]}), OK),

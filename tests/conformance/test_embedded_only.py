@@ -23,9 +23,8 @@ from typing import Any
 import pytest
 from conformance_harness import (
     OK,
+    OP,
     SET,
-    C,
-    H,
     K,
     Raises,
     Record,
@@ -50,56 +49,18 @@ CASES = {
 
 UNSUPPORTED = Raises("UnsupportedFeature", 16)
 REFUSALS = {
-    # Nested (context) CDT ops and rank-based list reads are not implemented yet.
-    "cdt-nested-context": [
-        (put(K("cdt"), {"l": [[1]]}), OK),
+    "record-udf": [(call("apply", K("fx"), "nomodule", "nofunction", []), UNSUPPORTED)],
+    "background-scan-ops": [
         (
             call(
-                "operate",
-                K("cdt"),
-                [
-                    H(
-                        "aerospike_helpers.operations.list_operations.list_append",
-                        "l",
-                        2,
-                        ctx=[H("aerospike_helpers.cdt_ctx.cdt_ctx_list_index", 0)],
-                    )
-                ],
-            ),
-            UNSUPPORTED,
-        ),
-        (get(K("cdt")), Record({"l": [[1]]}, gen=1)),
-    ],
-    "cdt-list-by-rank": [
-        (put(K("rank"), {"l": [3, 1, 2]}), OK),
-        (
-            call(
-                "operate",
-                K("rank"),
-                [
-                    H(
-                        "aerospike_helpers.operations.list_operations.list_get_by_rank",
-                        "l",
-                        0,
-                        C("LIST_RETURN_VALUE"),
-                    )
-                ],
-            ),
-            UNSUPPORTED,
-        ),
-    ],
-    "query": [
-        (
-            call(
-                "query",
+                "scan",
                 "test",
                 SET(),
-                then=[("where", [H("aerospike.predicates.equals", "a", 1)]), ("results", [])],
+                then=[("add_ops", [[OP("write", "x", 1)]]), ("execute_background", [])],
             ),
             UNSUPPORTED,
         ),
     ],
-    "record-udf": [(call("apply", K("fx"), "nomodule", "nofunction", []), UNSUPPORTED)],
 }
 
 

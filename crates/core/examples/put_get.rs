@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("visits".into(), Value::Int(1)),
         (
             "tags".into(),
-            Value::List(vec![Value::String("a".into()), Value::Int(2)]),
+            Value::list(vec![Value::String("a".into()), Value::Int(2)]),
         ),
     ]);
     client.put(&key, &bins, &WriteMeta::default(), &policy)?;

@@ -308,19 +308,29 @@ impl Node {
 
     /// One request whose reply is a stream of messages: `on_body` gets each message
     /// body and returns true at the last one.
+    /// `deadline` bounds the whole exchange; `idle`, when set, bounds each wait for the
+    /// next message (a long scan may take longer than one socket timeout in total).
     pub(crate) fn send_stream(
         &self,
         request: &[u8],
         deadline: Option<Instant>,
+        idle: Option<Duration>,
         mut on_body: impl FnMut(&[u8]) -> Result<bool>,
     ) -> Result<()> {
-        let mut conn = self.checkout(deadline)?;
+        let next = |deadline: Option<Instant>| match idle {
+            Some(i) => {
+                let d = Instant::now() + i;
+                Some(deadline.map_or(d, |t| t.min(d)))
+            }
+            None => deadline,
+        };
+        let mut conn = self.checkout(next(deadline))?;
         let sock = conn
             .stream
             .as_mut()
             .ok_or_else(|| Error::Client("connection already closed".into()))?;
         let mut out = Vec::new();
-        let mut t = exchange(sock, request, deadline, &mut out)?;
+        let mut t = exchange(sock, request, next(deadline), &mut out)?;
         loop {
             if t != wire::MSG_AS {
                 return Err(Error::Parse(format!("unexpected reply message type {t}")));
@@ -328,7 +338,7 @@ impl Node {
             if on_body(&out)? {
                 break;
             }
-            t = read_message(sock, deadline, &mut out)?;
+            t = read_message(sock, next(deadline), &mut out)?;
         }
         conn.give_back();
         Ok(())

@@ -159,9 +159,10 @@ fn run_node(
     node: &Node,
     request: &[u8],
     deadline: Option<Instant>,
+    idle: Option<std::time::Duration>,
     out: &mut Vec<Vec<u8>>,
 ) -> Result<()> {
-    node.send_stream(request, deadline, |body| {
+    node.send_stream(request, deadline, idle, |body| {
         let mut at = 0;
         let mut done = false;
         while at < body.len() {
@@ -202,13 +203,9 @@ impl Client {
             let request = build_request(spec, &pids, policy)?;
             let mut attempt = 0;
             loop {
-                let mut deadline = total;
-                if !policy.socket_timeout.is_zero() {
-                    let sd = Instant::now() + policy.socket_timeout;
-                    deadline = Some(deadline.map_or(sd, |d| d.min(sd)));
-                }
+                let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
                 let mut got = Vec::new();
-                match run_node(node, &request, deadline, &mut got) {
+                match run_node(node, &request, total, idle, &mut got) {
                     Ok(()) => {
                         replies.bodies.extend(got);
                         break;

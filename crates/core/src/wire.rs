@@ -406,30 +406,24 @@ pub fn parse_proto(h: &[u8; 8]) -> Result<(u8, usize)> {
     Ok((h[1], len))
 }
 
-/// Builds an info request for the given commands (one per line).
+/// Builds an info request frame for the given commands (one per line).
 pub fn info_request(cmds: &[&str]) -> Vec<u8> {
-    let mut body = String::new();
-    for c in cmds {
-        body.push_str(c);
-        body.push('\n');
-    }
-    let proto = (u64::from(PROTO_VERSION) << 56) | (u64::from(MSG_INFO) << 48) | body.len() as u64;
-    let mut out = Vec::with_capacity(8 + body.len());
-    out.extend_from_slice(&proto.to_be_bytes());
-    out.extend_from_slice(body.as_bytes());
+    let mut out = Vec::new();
+    aeropy_protocol::info::write_request(&mut out, cmds);
     out
 }
 
-/// Splits an info reply into `(name, value)` pairs, in order.
+/// Splits an info reply into `(name, value)` pairs, in order (invalid UTF-8 is replaced,
+/// never an error: a reply must stay readable).
 pub fn parse_info(body: &[u8]) -> Vec<(String, String)> {
     let text = String::from_utf8_lossy(body);
-    text.split('\n')
-        .filter(|l| !l.is_empty())
-        .map(|l| match l.split_once('\t') {
-            Some((k, v)) => (k.to_string(), v.to_string()),
-            None => (l.to_string(), String::new()),
-        })
-        .collect()
+    match aeropy_protocol::info::parse_reply(text.as_bytes()) {
+        Ok(pairs) => pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 #[cfg(test)]

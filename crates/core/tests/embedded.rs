@@ -40,14 +40,14 @@ fn put_get_operate_remove() {
         ("i".into(), Value::Int(7)),
         ("s".into(), Value::String("ab".into())),
         ("f".into(), Value::Float(1.5)),
-        ("b".into(), Value::Blob(vec![0, 1])),
+        ("b".into(), Value::blob(vec![0, 1])),
         (
             "l".into(),
-            Value::List(vec![Value::Int(1), Value::String("x".into())]),
+            Value::list(vec![Value::Int(1), Value::String("x".into())]),
         ),
         (
             "m".into(),
-            Value::Map(vec![(Value::String("k".into()), Value::Bool(true))]),
+            Value::map(vec![(Value::String("k".into()), Value::Bool(true))]),
         ),
     ]);
     client.put(&k, &bins, &m, &p).unwrap();

@@ -190,6 +190,8 @@ pub(crate) struct Shared {
     pub cluster_key: String,
     topo: RwLock<Topology>,
     pub stats: Vec<NodeStats>,
+    pub indexes: crate::sindex::Indexes,
+    pub jobs: crate::jobs::Jobs,
 }
 
 impl Shared {
@@ -315,6 +317,8 @@ impl Cluster {
             cluster_key: format!("{:012X}", first * 0x9E37_79B9 % 0xFFFF_FFFF_FFFF),
             topo: RwLock::new(topo),
             stats: (0..cfg.nodes).map(|_| NodeStats::default()).collect(),
+            indexes: crate::sindex::Indexes::default(),
+            jobs: crate::jobs::Jobs::default(),
         });
         let nodes = listeners
             .into_iter()

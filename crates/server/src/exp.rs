@@ -1,6 +1,6 @@
 //! Filter expressions (field 43): comparisons, boolean logic, arithmetic, bin, key
-//! and metadata reads. Anything else (regex, geo, CDT/bit/HLL calls, let/cond) is
-//! refused with 16 rather than evaluated wrongly.
+//! and metadata reads, let/var/cond, regex, geo compare, CDT and bit calls. HLL calls
+//! are refused with 16 rather than evaluated wrongly.
 
 use aeropy_protocol::msgpack::Value;
 use aeropy_protocol::{particle, result_code as rc};
@@ -216,6 +216,36 @@ fn eval(e: &Value, r: &Record, now: &Now, env: &Env, depth: usize) -> Eval {
                 _ => o.is_le(),
             };
             Ok(Some(Value::Bool(t)))
+        }
+        7 => {
+            // REGEX [7, flags, raw pattern, string exp]: POSIX-style flags mapped onto
+            // the regex crate (ICASE 2, NEWLINE 8; EXTENDED/NOSUB change nothing here).
+            let flags = int(arg(0)?)?;
+            let pattern = String::from_utf8(raw_name(arg(1)?)?).map_err(|_| rc::PARAMETER_ERROR)?;
+            let Some(Value::String(text)) = sub(2)? else {
+                return Ok(None);
+            };
+            let re = regex::RegexBuilder::new(&pattern)
+                .case_insensitive(flags & 2 != 0)
+                .multi_line(flags & 8 != 0)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|_| rc::PARAMETER_ERROR)?;
+            Ok(Some(Value::Bool(re.is_match(&text))))
+        }
+        8 => {
+            // GEO compare: a point inside a region, either way round.
+            let (Some(a), Some(b)) = (sub(0)?, sub(1)?) else {
+                return Ok(None);
+            };
+            let shape = |v: &Value| match v {
+                Value::GeoJson(t) => crate::geo::parse(t).ok_or(rc::GEO_INVALID_GEOJSON),
+                _ => Err(rc::PARAMETER_ERROR),
+            };
+            Ok(Some(Value::Bool(crate::geo::relate(
+                &shape(&a)?,
+                &shape(&b)?,
+            ))))
         }
         16 | 17 => {
             // AND / OR with three-valued logic: a decisive operand wins over unknowns.
@@ -575,7 +605,7 @@ mod tests {
         p.int(5);
         p.int(35);
         assert_eq!(check(&v), Ok(true));
-        // regex: refused
+        // regex: "b.*" matches "bob"
         let mut v = Vec::new();
         let mut p = Packer::new(&mut v);
         p.array_header(4);
@@ -583,7 +613,15 @@ mod tests {
         p.int(0);
         p.raw_str(b"b.*");
         bin_exp(&mut p, 3, "name");
-        assert_eq!(check(&v), Err(rc::UNSUPPORTED_FEATURE));
+        assert_eq!(check(&v), Ok(true));
+        let mut v = Vec::new();
+        let mut p = Packer::new(&mut v);
+        p.array_header(4);
+        p.int(7);
+        p.int(2);
+        p.raw_str(b"^BOB$");
+        bin_exp(&mut p, 3, "name");
+        assert_eq!(check(&v), Ok(true), "case-insensitive flag");
         assert_eq!(check(&[0xc1]), Err(rc::PARAMETER_ERROR));
         assert_eq!(check(&[0x91; 200]), Err(rc::PARAMETER_ERROR));
     }

@@ -164,7 +164,29 @@ fn value(shared: &Shared, idx: usize, state: &mut ConnState, line: &str) -> Stri
             drop(t);
             statistics(shared, size)
         }
-        ("sindex" | "sindex-list", _) | ("udf-list", []) => String::new(),
+        ("udf-list", []) => String::new(),
+        ("query-show" | "scan-show", []) => shared.jobs.show(&cmd),
+        ("jobs", []) if cmd.param("cmd") == Some("get-job") => shared.jobs.show(&cmd),
+        ("sindex-list", []) => shared
+            .indexes
+            .list(cmd.param("namespace").or_else(|| cmd.param("ns"))),
+        ("sindex", []) => shared.indexes.list(None),
+        ("sindex", [ns]) => shared.indexes.list(Some(ns)),
+        ("sindex", [ns, name]) => shared.indexes.stat(&shared.store, ns, name),
+        ("sindex-stat", []) => {
+            let ns = cmd
+                .param("namespace")
+                .or_else(|| cmd.param("ns"))
+                .unwrap_or_default();
+            shared.indexes.stat(
+                &shared.store,
+                ns,
+                cmd.param("indexname").unwrap_or_default(),
+            )
+        }
+        ("sindex-create", []) => shared.indexes.create(&shared.store, &cmd),
+        ("sindex-delete", []) => shared.indexes.delete(&cmd),
+        ("sindex-exists", []) => shared.indexes.exists(&cmd),
         ("user-agent-set", []) => {
             if state.user_agent {
                 "ERROR:4:already set".to_string()

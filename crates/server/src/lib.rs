@@ -20,11 +20,14 @@ mod cdt_map;
 mod cdt_select;
 mod cluster;
 mod exp;
+mod geo;
 mod info;
+mod jobs;
 mod node;
 mod ops;
 mod record;
 mod scan;
+mod sindex;
 mod store;
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! Scans (AS_MSG without a digest): primary-index scans by partition, with resume
-//! digests, set filter, bin selection and max-records. Secondary-index queries,
-//! filter expressions, aggregations and background jobs are later issues: they are
-//! refused with result 16 rather than answered wrongly.
+//! Scans and queries (AS_MSG without a digest): partition walks with resume digests,
+//! set filter, bin selection, max-records, filter expressions and secondary-index
+//! ranges (numeric range, string/blob equality, list/map-key/map-value "contains").
+//! Geo filters, context/expression indexes, aggregations and background jobs are
+//! later issues: they are refused with result 16 rather than answered wrongly.
 
 use std::sync::atomic::Ordering;
 
@@ -12,6 +13,7 @@ use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
 use crate::exp::Filter;
+use crate::sindex::{self, Query};
 use crate::store::{Namespace, Now, Record};
 
 /// Reply frames are cut at about this size.
@@ -28,9 +30,9 @@ fn refuse(out: &mut Vec<u8>, code: u8) {
 }
 
 /// One partition to scan, optionally resuming below a digest.
-struct Part {
-    pid: u16,
-    below: Option<[u8; 20]>,
+pub(crate) struct Part {
+    pub pid: u16,
+    pub below: Option<[u8; 20]>,
 }
 
 fn partitions(m: &Message, shared: &Shared, node: usize) -> Option<Vec<Part>> {
@@ -103,6 +105,7 @@ fn write_record(
     r: &Record,
     no_bins: bool,
     bins: &Option<Vec<&[u8]>>,
+    bval: Option<i64>,
 ) {
     let header = MsgHeader {
         info1: if no_bins { msg::INFO1_GET_NO_BINS } else { 0 },
@@ -118,6 +121,10 @@ fn write_record(
     if let Some(k) = &r.key {
         w.field(field::KEY, k);
     }
+    if let Some(b) = bval {
+        // Secondary-index replies carry the matched value (little-endian i64).
+        w.field(field::BVAL_ARRAY, &b.to_le_bytes());
+    }
     if !no_bins {
         for b in &r.bins {
             if bins
@@ -129,6 +136,35 @@ fn write_record(
         }
     }
     w.finish();
+}
+
+/// The secondary-index filter of a query (INDEX_RANGE, by bin or INDEX_NAME), or
+/// `None` for a plain scan; a missing index is 201.
+fn index_query(shared: &Shared, ns: &Namespace, m: &Message) -> Result<Option<Query>, u8> {
+    let Some(range) = m.field(field::INDEX_RANGE) else {
+        return if m.field(field::INDEX_NAME).is_some() {
+            Err(rc::PARAMETER_ERROR)
+        } else {
+            Ok(None)
+        };
+    };
+    let (bin, ptype, begin, end) = sindex::parse_range(range)?;
+    let itype = match m.field(field::INDEX_TYPE) {
+        Some([t]) => *t,
+        Some(_) => return Err(rc::PARAMETER_ERROR),
+        None => 0,
+    };
+    let name = m
+        .field(field::INDEX_NAME)
+        .map(|n| String::from_utf8_lossy(n).into_owned());
+    let def = shared
+        .indexes
+        .find(&ns.name, name.as_deref(), &bin, ptype, itype)
+        .ok_or(rc::INDEX_NOT_FOUND)?;
+    if def.ptype != ptype {
+        return Err(rc::PARAMETER_ERROR);
+    }
+    Query::new(def, begin, end).map(Some)
 }
 
 /// Executes a scan request, appending the reply frames to `out`.
@@ -148,18 +184,23 @@ pub(crate) fn handle(shared: &Shared, node: usize, m: &Message, out: &mut Vec<u8
         return refuse(out, code);
     };
     let later_issue = [
-        field::INDEX_RANGE,
-        field::INDEX_NAME,
         field::INDEX_EXPRESSION,
+        field::INDEX_CONTEXT,
         field::UDF_OP,
         field::UDF_FILENAME,
     ];
-    if later_issue.iter().any(|f| m.field(*f).is_some()) || m.header.info2 & msg::INFO2_WRITE != 0 {
+    if later_issue.iter().any(|f| m.field(*f).is_some()) {
         return refuse(out, rc::UNSUPPORTED_FEATURE);
     }
-    if m.ops().any(|o| o.op_type != op::READ) {
+    // A write-style header makes it a background job applying the ops to each record.
+    let background = m.header.info2 & msg::INFO2_WRITE != 0;
+    if !background && m.ops().any(|o| o.op_type != op::READ) {
         return refuse(out, rc::PARAMETER_ERROR);
     }
+    let query = match index_query(shared, ns, m) {
+        Ok(q) => q,
+        Err(code) => return refuse(out, code),
+    };
     let Some(parts) = partitions(m, shared, node) else {
         return refuse(out, rc::PARAMETER_ERROR);
     };
@@ -175,6 +216,9 @@ pub(crate) fn handle(shared: &Shared, node: usize, m: &Message, out: &mut Vec<u8
         }
     }
     let set = m.field(field::SET).filter(|s| !s.is_empty());
+    if background {
+        return crate::jobs::run(shared, node, ns, m, &parts, set, query.as_ref(), out);
+    }
     let max = m
         .field(field::MAX_RECORDS)
         .and_then(|v| v.try_into().ok())
@@ -218,7 +262,14 @@ pub(crate) fn handle(shared: &Shared, node: usize, m: &Message, out: &mut Vec<u8
                 }
                 _ => {}
             }
-            write_record(out, ns, d, r, no_bins, &bins);
+            let bval = match &query {
+                Some(q) => match q.matches(r) {
+                    Some(b) => Some(b),
+                    None => continue,
+                },
+                None => None,
+            };
+            write_record(out, ns, d, r, no_bins, &bins, bval);
             sent += 1;
             if out.len() - start > FRAME_SPLIT {
                 frame::end_frame(out, start);

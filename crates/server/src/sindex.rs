@@ -8,6 +8,7 @@ use aeropy_protocol::info::Command;
 use aeropy_protocol::msgpack::Value;
 use aeropy_protocol::{particle, result_code as rc};
 
+use crate::geo::{self, Shape};
 use crate::store::{Now, Record, Store};
 
 /// Collection index types (field 26 / `indextype=`).
@@ -91,8 +92,13 @@ impl Indexes {
         if name.len() >= 64 {
             return "ERROR:205:index name too long".to_string();
         }
-        if cmd.param("exp").is_some() || cmd.param("indextype").is_some_and(|t| t.eq_ignore_ascii_case("SET")) {
-            return "ERROR:4:expression and set indexes are not supported by the embedded server".to_string();
+        if cmd.param("exp").is_some()
+            || cmd
+                .param("indextype")
+                .is_some_and(|t| t.eq_ignore_ascii_case("SET"))
+        {
+            return "ERROR:4:expression and set indexes are not supported by the embedded server"
+                .to_string();
         }
         let (bin, tname) = match (cmd.param("bin"), cmd.param("type"), cmd.param("indexdata")) {
             (Some(b), Some(t), _) => (b, t),
@@ -102,7 +108,10 @@ impl Indexes {
             },
             _ => return "ERROR:4:invalid bin or type".to_string(),
         };
-        let (Some(ptype), Some(itype)) = (type_of(tname), itype_of(cmd.param("indextype").unwrap_or(""))) else {
+        let (Some(ptype), Some(itype)) = (
+            type_of(tname),
+            itype_of(cmd.param("indextype").unwrap_or("")),
+        ) else {
             return "ERROR:4:invalid type".to_string();
         };
         if bin.is_empty() || bin.len() > 15 {
@@ -111,7 +120,10 @@ impl Indexes {
         let def = IndexDef {
             ns: ns.to_string(),
             name: name.to_string(),
-            set: cmd.param("set").filter(|s| !s.is_empty()).map(str::to_string),
+            set: cmd
+                .param("set")
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             bin: bin.to_string(),
             ptype,
             itype,
@@ -130,7 +142,10 @@ impl Indexes {
 
     /// `sindex-delete`: ok also when absent.
     pub fn delete(&self, cmd: &Command) -> String {
-        let (ns, name) = (ns_param(cmd).unwrap_or(""), cmd.param("indexname").unwrap_or(""));
+        let (ns, name) = (
+            ns_param(cmd).unwrap_or(""),
+            cmd.param("indexname").unwrap_or(""),
+        );
         self.lock().retain(|d| !(d.ns == ns && d.name == name));
         "ok".to_string()
     }
@@ -157,20 +172,33 @@ impl Indexes {
 
     /// `sindex-exists`.
     pub fn exists(&self, cmd: &Command) -> String {
-        let (ns, name) = (ns_param(cmd).unwrap_or(""), cmd.param("indexname").unwrap_or(""));
-        self.lock().iter().any(|d| d.ns == ns && d.name == name).to_string()
+        let (ns, name) = (
+            ns_param(cmd).unwrap_or(""),
+            cmd.param("indexname").unwrap_or(""),
+        );
+        self.lock()
+            .iter()
+            .any(|d| d.ns == ns && d.name == name)
+            .to_string()
     }
 
     /// `sindex-stat:namespace=…;indexname=…` and `sindex/ns/name`: always fully built.
     pub fn stat(&self, store: &Store, ns: &str, name: &str) -> String {
-        let Some(def) = self.lock().iter().find(|d| d.ns == ns && d.name == name).cloned() else {
+        let Some(def) = self
+            .lock()
+            .iter()
+            .find(|d| d.ns == ns && d.name == name)
+            .cloned()
+        else {
             return "ERROR:201:no index".to_string();
         };
         let entries = store.namespace(ns.as_bytes()).map_or(0, |n| {
             let now = Now::get();
             let mut count = 0u64;
             n.for_each(&now, |r| {
-                if def.set.as_deref().is_none_or(|s| s.as_bytes() == &*r.set) && !index_values(&def, r).is_empty() {
+                if def.set.as_deref().is_none_or(|s| s.as_bytes() == &*r.set)
+                    && !index_values(&def, r).is_empty()
+                {
                     count += 1;
                 }
             });
@@ -181,7 +209,14 @@ impl Indexes {
 
     /// The index a query addresses: by name, or by namespace + bin + value type +
     /// collection type.
-    pub fn find(&self, ns: &str, name: Option<&str>, bin: &str, ptype: u8, itype: u8) -> Option<IndexDef> {
+    pub fn find(
+        &self,
+        ns: &str,
+        name: Option<&str>,
+        bin: &str,
+        ptype: u8,
+        itype: u8,
+    ) -> Option<IndexDef> {
         self.lock()
             .iter()
             .find(|d| {
@@ -197,8 +232,16 @@ impl Indexes {
 
 /// The values a record contributes to an index (several for collection indexes).
 fn index_values(def: &IndexDef, r: &Record) -> Vec<Value> {
-    let Some(b) = r.bins.iter().find(|b| b.name.as_bytes() == def.bin.as_bytes()) else { return Vec::new() };
-    let Ok(v) = Value::from_particle(b.ptype, &b.value) else { return Vec::new() };
+    let Some(b) = r
+        .bins
+        .iter()
+        .find(|b| b.name.as_bytes() == def.bin.as_bytes())
+    else {
+        return Vec::new();
+    };
+    let Ok(v) = Value::from_particle(b.ptype, &b.value) else {
+        return Vec::new();
+    };
     let candidates = match (def.itype, v) {
         (ITYPE_DEFAULT, v) => vec![v],
         (ITYPE_LIST, Value::List { items, .. }) => items,
@@ -206,7 +249,10 @@ fn index_values(def: &IndexDef, r: &Record) -> Vec<Value> {
         (ITYPE_MAPVALUES, Value::Map { entries, .. }) => entries.into_iter().map(|e| e.1).collect(),
         _ => Vec::new(),
     };
-    candidates.into_iter().filter(|c| c.particle_type() == def.ptype).collect()
+    candidates
+        .into_iter()
+        .filter(|c| c.particle_type() == def.ptype)
+        .collect()
 }
 
 /// A parsed INDEX_RANGE filter bound to its index.
@@ -214,6 +260,8 @@ pub(crate) struct Query {
     def: IndexDef,
     begin: Value,
     end: Value,
+    /// The filter's shape for geo indexes.
+    geo: Option<Shape>,
 }
 
 /// Parses field 22 (one range: bin, particle type, begin, end).
@@ -236,7 +284,10 @@ pub(crate) fn parse_range(data: &[u8]) -> Result<(String, u8, Value, Value), u8>
         let len = u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize;
         let raw = take(len)?;
         if ptype == particle::GEOJSON {
-            return Err(rc::UNSUPPORTED_FEATURE);
+            // Filters carry plain GeoJSON text, not the particle layout.
+            return String::from_utf8(raw.to_vec())
+                .map(Value::GeoJson)
+                .map_err(|_| bad);
         }
         Value::from_particle(ptype, raw).map_err(|_| bad)
     };
@@ -246,19 +297,40 @@ pub(crate) fn parse_range(data: &[u8]) -> Result<(String, u8, Value, Value), u8>
 }
 
 impl Query {
-    pub fn new(def: IndexDef, begin: Value, end: Value) -> Query {
-        Query { def, begin, end }
+    /// Binds a parsed range to its index; an unreadable GeoJSON filter is 160.
+    pub fn new(def: IndexDef, begin: Value, end: Value) -> Result<Query, u8> {
+        let geo = match (&begin, def.ptype) {
+            (Value::GeoJson(text), particle::GEOJSON) => {
+                Some(geo::parse(text).ok_or(rc::GEO_INVALID_GEOJSON)?)
+            }
+            _ => None,
+        };
+        Ok(Query {
+            def,
+            begin,
+            end,
+            geo,
+        })
     }
 
     /// `Some(bval)` when the record matches (bval: the matching integer, else 0).
     pub fn matches(&self, r: &Record) -> Option<i64> {
-        if self.def.set.as_deref().is_some_and(|s| s.as_bytes() != &*r.set) {
+        if self
+            .def
+            .set
+            .as_deref()
+            .is_some_and(|s| s.as_bytes() != &*r.set)
+        {
             return None;
         }
         index_values(&self.def, r).into_iter().find_map(|v| {
-            let hit = match self.def.ptype {
-                // Numeric: inclusive range; strings and blobs: equality with begin.
-                particle::INTEGER => v >= self.begin && v <= self.end,
+            let hit = match (self.def.ptype, &self.geo, &v) {
+                // Numeric: inclusive range; strings and blobs: equality with begin;
+                // geo: a point inside a region, either way round.
+                (particle::INTEGER, _, _) => v >= self.begin && v <= self.end,
+                (particle::GEOJSON, Some(filter), Value::GeoJson(text)) => {
+                    geo::parse(text).is_some_and(|shape| geo::relate(filter, &shape))
+                }
                 _ => v == self.begin,
             };
             hit.then_some(if let Value::Int(i) = v { i } else { 0 })
@@ -273,28 +345,52 @@ mod tests {
 
     #[test]
     fn registry_and_range() {
-        let store = Store { namespaces: vec![Namespace::new("test", 0, 1)] };
+        let store = Store {
+            namespaces: vec![Namespace::new("test", 0, 1)],
+        };
         let idx = Indexes::default();
-        let create = Command::parse("sindex-create:namespace=test;set=s;indexname=i_age;bin=age;type=NUMERIC");
+        let create = Command::parse(
+            "sindex-create:namespace=test;set=s;indexname=i_age;bin=age;type=NUMERIC",
+        );
         assert_eq!(idx.create(&store, &create), "ok");
         assert_eq!(idx.create(&store, &create), "ok", "same definition again");
         let other = Command::parse("sindex-create:ns=test;indexname=i_age;indexdata=age,STRING");
         assert!(idx.create(&store, &other).starts_with("ERROR:200"));
-        let old = Command::parse("sindex-create:ns=test;indexname=i_tags;indextype=LIST;indexdata=tags,STRING");
+        let old = Command::parse(
+            "sindex-create:ns=test;indexname=i_tags;indextype=LIST;indexdata=tags,STRING",
+        );
         assert_eq!(idx.create(&store, &old), "ok");
-        assert!(idx.list(Some("test")).contains("indexname=i_tags:set=null:bin=tags:type=string:indextype=list"));
+        assert!(idx
+            .list(Some("test"))
+            .contains("indexname=i_tags:set=null:bin=tags:type=string:indextype=list"));
         assert!(idx.stat(&store, "test", "i_age").contains("load_pct=100"));
         assert!(idx.stat(&store, "test", "nope").starts_with("ERROR:201"));
-        assert_eq!(idx.exists(&Command::parse("sindex-exists:namespace=test;indexname=i_age")), "true");
+        assert_eq!(
+            idx.exists(&Command::parse(
+                "sindex-exists:namespace=test;indexname=i_age"
+            )),
+            "true"
+        );
         assert!(idx.find("test", None, "age", 1, 0).is_some());
         assert!(idx.find("test", None, "age", 3, 0).is_none());
-        assert_eq!(idx.delete(&Command::parse("sindex-delete:namespace=test;indexname=i_age")), "ok");
-        assert_eq!(idx.exists(&Command::parse("sindex-exists:ns=test;indexname=i_age")), "false");
+        assert_eq!(
+            idx.delete(&Command::parse(
+                "sindex-delete:namespace=test;indexname=i_age"
+            )),
+            "ok"
+        );
+        assert_eq!(
+            idx.exists(&Command::parse("sindex-exists:ns=test;indexname=i_age")),
+            "false"
+        );
         let mut f = vec![1, 3, b'a', b'g', b'e', 1, 0, 0, 0, 8];
         f.extend_from_slice(&5i64.to_be_bytes());
         f.extend_from_slice(&[0, 0, 0, 8]);
         f.extend_from_slice(&9i64.to_be_bytes());
-        assert_eq!(parse_range(&f), Ok(("age".to_string(), 1, Value::Int(5), Value::Int(9))));
+        assert_eq!(
+            parse_range(&f),
+            Ok(("age".to_string(), 1, Value::Int(5), Value::Int(9)))
+        );
         assert!(parse_range(&f[..12]).is_err());
     }
 }

@@ -220,6 +220,15 @@ impl Namespace {
         v
     }
 
+    /// Calls `f` on every live record (one partition locked at a time).
+    pub fn for_each(&self, now: &Now, mut f: impl FnMut(&Record)) {
+        for pid in 0..N_PARTITIONS {
+            for r in self.lock(pid).values().filter(|r| !r.is_expired(now)) {
+                f(r);
+            }
+        }
+    }
+
     /// Live records in the namespace.
     pub fn objects(&self, now: &Now) -> u64 {
         (0..N_PARTITIONS)

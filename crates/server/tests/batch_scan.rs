@@ -357,3 +357,117 @@ fn concurrent_clients_on_three_nodes() {
     assert_eq!(hot.header.generation, 1800);
     assert!(info1(&mut s, "sets/test/cc").starts_with("objects=1801:"));
 }
+
+#[test]
+fn background_ops_and_query_show() {
+    let (_c, mut s) = start();
+    for i in 0..50 {
+        one(
+            &mut s,
+            &request(
+                "test",
+                "bg",
+                &i.to_string(),
+                w(),
+                &[(op::WRITE, 1, "i", int(i))],
+            ),
+        );
+    }
+    one(
+        &mut s,
+        &request("test", "other", "x", w(), &[(op::WRITE, 1, "i", int(1))]),
+    );
+    let mut f = Vec::new();
+    let h = MsgHeader {
+        info2: msg::INFO2_WRITE,
+        info3: msg::INFO3_UPDATE_ONLY,
+        ..MsgHeader::default()
+    };
+    let mut wr = msg::MsgWriter::start(&mut f, &h);
+    wr.namespace_field(b"test")
+        .set_field(b"bg")
+        .field_u64(msg::field::TRID, 4242);
+    wr.field_with(msg::field::PID_ARRAY, |b| {
+        (0u16..4096).for_each(|p| b.extend_from_slice(&p.to_le_bytes()))
+    });
+    wr.op(op::WRITE, 1, b"flag", &int(1))
+        .op(op::INCR, 1, b"i", &int(100));
+    wr.finish();
+    let recs = exchange(&mut s, &f, true);
+    assert_eq!(recs.len(), 1);
+    assert_eq!(
+        (recs[0].rc(), recs[0].header.info3 & msg::INFO3_LAST),
+        (0, msg::INFO3_LAST)
+    );
+    let got = one(&mut s, &request("test", "bg", "7", r_all(), &[]));
+    assert_eq!(
+        (got.bin("i"), got.bin("flag"), got.header.generation),
+        (Some((1, int(107))), Some((1, int(1))), 2)
+    );
+    assert!(one(&mut s, &request("test", "other", "x", r_all(), &[]))
+        .bin("flag")
+        .is_none());
+    let show = info1(&mut s, "query-show:id=4242");
+    assert!(
+        show.contains("status=done(ok)") && show.contains("recs-succeeded=50"),
+        "{show}"
+    );
+    assert_eq!(info1(&mut s, "query-show:trid=1"), "ERROR:2:job not found");
+}
+
+#[test]
+fn geo_and_string_index_queries() {
+    let (_c, mut s) = start();
+    let create = "sindex-create:namespace=test;set=geo;indexname=g_loc;bin=loc;type=GEO2DSPHERE";
+    assert_eq!(info1(&mut s, create), "ok");
+    let create = "sindex-create:namespace=test;set=geo;indexname=g_name;bin=name;type=STRING";
+    assert_eq!(info1(&mut s, create), "ok");
+    for (i, (x, y)) in [(1.0, 1.0), (5.0, 5.0), (20.0, 20.0)].iter().enumerate() {
+        let point = format!(r#"{{"type":"Point","coordinates":[{x},{y}]}}"#);
+        let ops = [
+            (
+                op::WRITE,
+                23,
+                "loc",
+                aeropy_protocol::particle::encode_geojson(point.as_bytes()),
+            ),
+            (op::WRITE, 3, "name", format!("n{i}").into_bytes()),
+        ];
+        one(&mut s, &request("test", "geo", &i.to_string(), w(), &ops));
+    }
+    let query = |bin: &str, ptype: u8, value: &[u8]| {
+        let mut range = vec![1, bin.len() as u8];
+        range.extend_from_slice(bin.as_bytes());
+        range.push(ptype);
+        for _ in 0..2 {
+            range.extend_from_slice(&(value.len() as u32).to_be_bytes());
+            range.extend_from_slice(value);
+        }
+        let mut f = Vec::new();
+        let h = MsgHeader {
+            info1: msg::INFO1_READ,
+            ..MsgHeader::default()
+        };
+        let mut wr = msg::MsgWriter::start(&mut f, &h);
+        wr.namespace_field(b"test")
+            .set_field(b"geo")
+            .field(msg::field::INDEX_RANGE, &range);
+        wr.finish();
+        f
+    };
+    let region = br#"{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}"#;
+    let recs = exchange(&mut s, &query("loc", 23, region), true);
+    assert_eq!(recs.len(), 3, "two points inside, then LAST");
+    let circle = br#"{"type":"AeroCircle","coordinates":[[20.0,20.0],1000]}"#;
+    assert_eq!(exchange(&mut s, &query("loc", 23, circle), true).len(), 2);
+    let recs = exchange(&mut s, &query("name", 3, b"n1"), true);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(recs[0].bin("name"), Some((3, b"n1".to_vec())));
+    assert_eq!(
+        exchange(&mut s, &query("loc", 23, b"{bad"), true)[0].rc(),
+        rc::GEO_INVALID_GEOJSON
+    );
+    assert!(info1(&mut s, "sindex-list:namespace=test")
+        .contains("indexname=g_loc:set=geo:bin=loc:type=geo2dsphere"));
+    assert!(info1(&mut s, "sindex-stat:namespace=test;indexname=g_name").starts_with("entries=3;"));
+}

@@ -1,6 +1,7 @@
 //! The `aerospike` crate (3.0.0) tends a 3-node embedded cluster: it discovers every
 //! node through peers, routes each key to its master (no misroutes), and carries on
-//! when a node is stopped and started again.
+//! when a node is stopped and started again; scans, secondary-index queries, batch,
+//! CDT and expression operations go through the crate's own commands.
 
 #![allow(clippy::unwrap_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
@@ -10,11 +11,13 @@ use aeropy_server::{Cluster, ClusterConfig};
 use aerospike::expressions::lists as exp_lists;
 use aerospike::expressions::{eq, ge, int_bin, int_val, list_bin, num_mul, string_bin, string_val};
 use aerospike::operations::{self, exp, lists, maps, ListPolicy, ListReturnType, MapPolicy};
+use aerospike::query::Filter;
+use aerospike::task::Task;
 use aerospike::{
     as_bin, as_key, BatchOperation, BatchPolicy, BatchReadPolicy, Bins, Client, ClientPolicy,
     PartitionFilter, QueryPolicy, ReadPolicy, Statement, Value, WritePolicy,
 };
-use aerospike::{as_list, as_val};
+use aerospike::{as_list, as_val, AdminPolicy, CollectionIndexType, IndexType};
 use futures::StreamExt;
 
 async fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
@@ -159,6 +162,46 @@ async fn crate_client_tends_three_nodes() {
         .await
         .unwrap_err();
     assert!(format!("{err:?}").contains("Filtered"), "{err:?}");
+
+    // secondary index: create (polled until load_pct=100 on every node), query, drop
+    let ap = AdminPolicy::default();
+    let task = client
+        .create_index_on_bin(
+            &ap,
+            "test",
+            "crate",
+            "i",
+            "crate_i",
+            IndexType::Numeric,
+            CollectionIndexType::Default,
+            None,
+        )
+        .await
+        .unwrap();
+    task.wait_till_complete(None).await.unwrap();
+    let mut stmt = Statement::new("test", "crate", Bins::All);
+    stmt.set_filter(Filter::range("i", 10, 19));
+    let rs = client
+        .query(&QueryPolicy::default(), PartitionFilter::all(), stmt)
+        .await
+        .unwrap();
+    let mut hits: Vec<i64> = rs
+        .into_stream()
+        .map(|r| match r.unwrap().bins.get("i") {
+            Some(Value::Int(i)) => *i,
+            other => panic!("bin i = {other:?}"),
+        })
+        .collect()
+        .await;
+    hits.sort_unstable();
+    assert_eq!(hits, (10..20).collect::<Vec<_>>());
+    client
+        .drop_index(&ap, "test", "crate", "crate_i")
+        .await
+        .unwrap()
+        .wait_till_complete(None)
+        .await
+        .unwrap();
 
     // CDT and expression operations through the crate
     let key = as_key!("test", "crate", "ops");

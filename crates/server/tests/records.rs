@@ -237,7 +237,7 @@ fn errors_and_limits() {
         rc::PARAMETER_ERROR
     );
     // filter expressions: evaluated on existing records (27 when false), refused
-    // with 16 when they use what we do not evaluate (here a regex)
+    // with 16 when they use what we do not evaluate (HLL)
     let with_filter = |header: MsgHeader, exp: &[u8], ops: &[(u8, u8, &str, Vec<u8>)]| {
         let d = aeropy_protocol::digest::digest_str(b"p", "f");
         let mut f = Vec::new();
@@ -275,32 +275,49 @@ fn errors_and_limits() {
         one(&mut s, &request("test", "p", "f", r_all(), &[])).bin("age"),
         Some((1, int(30)))
     );
+    // a regex on a bin that is not a string: unknown, so filtered out
     let regex = [
         0x94, 7, 0, 0xa2, b'b', b'.', 0x93, 81, 3, 0xa3, b'a', b'g', b'e',
     ];
     assert_eq!(
         one(&mut s, &with_filter(r_all(), &regex, &[])).rc(),
+        rc::FILTERED_OUT
+    );
+    // an HLL call is refused
+    let hll = [
+        0x95, 0x7f, 2, 2, 0x91, 50, 0x93, 81, 9, 0xa3, b'a', b'g', b'e',
+    ];
+    assert_eq!(
+        one(&mut s, &with_filter(r_all(), &hll, &[])).rc(),
         rc::UNSUPPORTED_FEATURE
     );
     assert_eq!(
         one(&mut s, &with_filter(r_all(), &[0xc1], &[])).rc(),
         rc::PARAMETER_ERROR
     );
-    // secondary-index query (a later issue): 16
-    let mut f = Vec::new();
-    let mut wr = msg::MsgWriter::start(
-        &mut f,
-        &MsgHeader {
+    // secondary-index queries without the index: 201
+    let query = |range: &[u8]| {
+        let mut f = Vec::new();
+        let h = MsgHeader {
             info1: msg::INFO1_READ,
             ..MsgHeader::default()
-        },
-    );
-    wr.namespace_field(b"test").field(
-        msg::field::INDEX_RANGE,
-        &[1, 1, b'a', 1, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 1],
-    );
-    wr.finish();
-    assert_eq!(one(&mut s, &f).rc(), rc::UNSUPPORTED_FEATURE);
+        };
+        let mut wr = msg::MsgWriter::start(&mut f, &h);
+        wr.namespace_field(b"test")
+            .field(msg::field::INDEX_RANGE, range);
+        wr.finish();
+        f
+    };
+    let mut range = vec![1, 1, b'a', 1, 0, 0, 0, 8];
+    range.extend_from_slice(&1i64.to_be_bytes());
+    range.extend_from_slice(&[0, 0, 0, 8]);
+    range.extend_from_slice(&9i64.to_be_bytes());
+    assert_eq!(one(&mut s, &query(&range)).rc(), rc::INDEX_NOT_FOUND);
+    let geo = [
+        1, 1, b'g', 23, 0, 0, 0, 2, b'{', b'}', 0, 0, 0, 2, b'{', b'}',
+    ];
+    assert_eq!(one(&mut s, &query(&geo)).rc(), rc::INDEX_NOT_FOUND);
+    assert_eq!(one(&mut s, &query(&range[..5])).rc(), rc::PARAMETER_ERROR);
 }
 
 #[test]

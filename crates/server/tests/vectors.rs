@@ -64,7 +64,7 @@ fn load() -> Option<Vec<Frame>> {
     )
 }
 
-/// Scenarios whose features are later issues (sindex query, UDF, background jobs):
+/// Scenarios whose features are later issues (UDF, aggregation, background jobs):
 /// the embedded server refuses them explicitly, so their replies differ by design.
 fn unsupported(scenario: &str) -> bool {
     ["scan_apply", "query", "udf", "index"]

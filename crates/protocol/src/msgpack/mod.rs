@@ -3,7 +3,7 @@
 //! Strings and blobs are msgpack `str` whose first content byte is a particle type
 //! (3 string, 4 blob, 23 GeoJSON, 7-12 language blobs); [`Packer::particle_str`] and
 //! [`Token::Str`] handle that prefix. Ordered lists/maps start with an ext element
-//! carrying the order flags (see [`value`]).
+//! carrying the order flags (see [`Value`]).
 
 mod value;
 
