@@ -79,3 +79,50 @@ def test_fork_child_reconnects(config: dict[str, Any], set_name: str) -> None:
     assert os.WEXITSTATUS(status) == 0
     assert c.get(("test", set_name, "f"))[2] == {"a": 1}
     c.close()
+
+
+def test_threads_survive_a_node_stopping() -> None:
+    """8 threads keep working while a node of 3 stops and comes back: errors are
+    AerospikeErrors (never a crash or a hang) and most commands succeed."""
+    import time
+
+    from aerospike.testing import Server
+
+    with Server(nodes=3) as srv:
+        c = aerospike.client({**srv.config, "tend_interval": 50}).connect()
+        stop = threading.Event()
+        counts = {"ok": 0, "err": 0}
+        other: list[BaseException] = []
+        lock = threading.Lock()
+
+        def work(tid: int) -> None:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                try:
+                    c.put(("test", "churn", f"{tid}-{i % 50}"), {"i": i}, policy={"max_retries": 2})
+                    c.get(("test", "churn", f"{tid}-{i % 50}"))
+                    with lock:
+                        counts["ok"] += 1
+                except aerospike.exception.AerospikeError:
+                    with lock:
+                        counts["err"] += 1
+                except BaseException as exc:  # noqa: BLE001 - reported below
+                    other.append(exc)
+                    return
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+        for t in threads:
+            t.start()
+        time.sleep(0.3)
+        srv.stop_node(1)
+        time.sleep(0.5)
+        srv.start_node(1)
+        time.sleep(0.5)
+        stop.set()
+        for t in threads:
+            t.join(timeout=20)
+        assert not any(t.is_alive() for t in threads)
+        assert not other, other[:3]
+        assert counts["ok"] > 10 * max(1, counts["err"])
+        c.close()

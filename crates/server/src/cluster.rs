@@ -192,6 +192,7 @@ pub(crate) struct Shared {
     pub stats: Vec<NodeStats>,
     pub indexes: crate::sindex::Indexes,
     pub jobs: crate::jobs::Jobs,
+    pub udfs: crate::udf::Udfs,
 }
 
 impl Shared {
@@ -319,6 +320,7 @@ impl Cluster {
             stats: (0..cfg.nodes).map(|_| NodeStats::default()).collect(),
             indexes: crate::sindex::Indexes::default(),
             jobs: crate::jobs::Jobs::default(),
+            udfs: crate::udf::Udfs::default(),
         });
         let nodes = listeners
             .into_iter()

@@ -164,7 +164,10 @@ fn value(shared: &Shared, idx: usize, state: &mut ConnState, line: &str) -> Stri
             drop(t);
             statistics(shared, size)
         }
-        ("udf-list", []) => String::new(),
+        ("udf-list", []) => shared.udfs.list(),
+        ("udf-put", []) => shared.udfs.put(&cmd),
+        ("udf-get", []) => shared.udfs.get(&cmd),
+        ("udf-remove", []) => shared.udfs.remove(&cmd),
         ("query-show" | "scan-show", []) => shared.jobs.show(&cmd),
         ("jobs", []) if cmd.param("cmd") == Some("get-job") => shared.jobs.show(&cmd),
         ("sindex-list", []) => shared

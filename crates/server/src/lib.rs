@@ -23,12 +23,14 @@ mod exp;
 mod geo;
 mod info;
 mod jobs;
+mod lua;
 mod node;
 mod ops;
 mod record;
 mod scan;
 mod sindex;
 mod store;
+mod udf;
 
 #[cfg(test)]
 mod fuzz_tests;

@@ -25,7 +25,10 @@ pub(crate) struct RecView {
 /// What the UDF asked the server to do with the record.
 pub(crate) enum RecChange {
     None,
-    Write { bins: Vec<(String, Value)>, ttl: Option<i64> },
+    Write {
+        bins: Vec<(String, Value)>,
+        ttl: Option<i64>,
+    },
     Remove,
 }
 
@@ -97,11 +100,14 @@ fn from_lua(v: &LV, mts: &Mts, depth: usize) -> Value {
         LV::Table(t) => {
             let mt = t.metatable();
             if same(&mt, &mts.list) {
-                let items = t.clone().sequence_values::<LV>().filter_map(Result::ok).map(|x| from_lua(&x, mts, depth + 1));
-                Value::list(items.collect())
+                let items: Vec<Value> = t
+                    .sequence_values::<LV>()
+                    .filter_map(Result::ok)
+                    .map(|x| from_lua(&x, mts, depth + 1))
+                    .collect();
+                Value::list(items)
             } else if same(&mt, &mts.map) {
                 let entries = t
-                    .clone()
                     .pairs::<LV, LV>()
                     .filter_map(Result::ok)
                     .map(|(k, x)| (from_lua(&k, mts, depth + 1), from_lua(&x, mts, depth + 1)))
@@ -127,7 +133,6 @@ fn from_lua(v: &LV, mts: &Mts, depth: usize) -> Value {
 
 fn bins_of(t: &Table, mts: &Mts) -> Vec<(String, Value)> {
     let mut bins: Vec<(String, Value)> = t
-        .clone()
         .pairs::<String, LV>()
         .filter_map(Result::ok)
         .map(|(k, v)| (k, from_lua(&v, mts, 0)))
@@ -140,12 +145,21 @@ fn bins_of(t: &Table, mts: &Mts) -> Vec<(String, Value)> {
 /// Checks that a module compiles; `Err((line, message))` otherwise.
 pub(crate) fn compile(module: &str, src: &[u8]) -> Result<(), (u32, String)> {
     let lua = Lua::new();
-    lua.load(src).set_name(format!("@{UDF_DIR}{module}.lua")).into_function().map(|_| ()).map_err(|e| {
-        let msg = e.to_string();
-        // "…/m.lua:3: unexpected symbol near …": take the line number after the name.
-        let line = msg.split(".lua:").nth(1).and_then(|r| r.split(':').next()).and_then(|n| n.parse().ok()).unwrap_or(0);
-        (line, msg)
-    })
+    lua.load(src)
+        .set_name(format!("@{UDF_DIR}{module}.lua"))
+        .into_function()
+        .map(|_| ())
+        .map_err(|e| {
+            let msg = e.to_string();
+            // "…/m.lua:3: unexpected symbol near …": take the line number after the name.
+            let line = msg
+                .split(".lua:")
+                .nth(1)
+                .and_then(|r| r.split(':').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            (line, msg)
+        })
 }
 
 fn first_line(e: &mlua::Error) -> String {
@@ -154,14 +168,26 @@ fn first_line(e: &mlua::Error) -> String {
         other => other.to_string(),
     };
     let line = text.lines().next().unwrap_or_default();
-    line.strip_prefix("runtime error: ").unwrap_or(line).to_string()
+    line.strip_prefix("runtime error: ")
+        .unwrap_or(line)
+        .to_string()
 }
 
 /// Runs `function(rec, args...)` of module `module`; `Err` is the FAILURE message.
-pub(crate) fn run(module: &str, src: &[u8], function: &str, args: &[Value], rec: &RecView) -> Result<(Value, RecChange), String> {
+pub(crate) fn run(
+    module: &str,
+    src: &[u8],
+    function: &str,
+    args: &[Value],
+    rec: &RecView,
+) -> Result<(Value, RecChange), String> {
     let lua = Lua::new();
     let err = |e: mlua::Error| first_line(&e);
-    let t: Table = lua.load(PRELUDE).set_name("=udf_prelude").eval().map_err(err)?;
+    let t: Table = lua
+        .load(PRELUDE)
+        .set_name("=udf_prelude")
+        .eval()
+        .map_err(err)?;
     let mts = Mts {
         list: t.get("List").map_err(err)?,
         map: t.get("Map").map_err(err)?,
@@ -173,22 +199,35 @@ pub(crate) fn run(module: &str, src: &[u8], function: &str, args: &[Value], rec:
     let func: mlua::Function = match lua.globals().get::<LV>(function).map_err(err)? {
         LV::Function(f) => f,
         _ => match returned {
-            LV::Table(m) => m.get(function).map_err(|_| format!("function not found: {function}"))?,
+            LV::Table(m) => m
+                .get(function)
+                .map_err(|_| format!("function not found: {function}"))?,
             _ => return Err(format!("function not found: {function}")),
         },
     };
     // The record object: bins behind __index/__newindex, metadata in __meta.
     let bins = lua.create_table().map_err(err)?;
     for (name, v) in &rec.bins {
-        bins.raw_set(name.as_str(), to_lua(&lua, v, &mts, 0).map_err(err)?).map_err(err)?;
+        bins.raw_set(name.as_str(), to_lua(&lua, v, &mts, 0).map_err(err)?)
+            .map_err(err)?;
     }
     let meta = lua.create_table().map_err(err)?;
     let set_meta = || -> mlua::Result<()> {
         meta.raw_set("exists", rec.exists)?;
         meta.raw_set("ttl", rec.ttl)?;
         meta.raw_set("gen", i64::from(rec.generation))?;
-        meta.raw_set("digest", bytes_table(&lua, particle::BLOB, &rec.digest, &mts)?)?;
-        meta.raw_set("key", rec.key.as_ref().map(|k| to_lua(&lua, k, &mts, 0)).transpose()?.unwrap_or(LV::Nil))?;
+        meta.raw_set(
+            "digest",
+            bytes_table(&lua, particle::BLOB, &rec.digest, &mts)?,
+        )?;
+        meta.raw_set(
+            "key",
+            rec.key
+                .as_ref()
+                .map(|k| to_lua(&lua, k, &mts, 0))
+                .transpose()?
+                .unwrap_or(LV::Nil),
+        )?;
         meta.raw_set("set", rec.set.as_str())?;
         meta.raw_set("lut", rec.lut_ms)
     };
@@ -201,14 +240,19 @@ pub(crate) fn run(module: &str, src: &[u8], function: &str, args: &[Value], rec:
     for a in args {
         call_args.push(to_lua(&lua, a, &mts, 0).map_err(err)?);
     }
-    let ret: LV = func.call(mlua::MultiValue::from_iter(call_args)).map_err(err)?;
+    let ret: LV = func
+        .call(mlua::MultiValue::from_iter(call_args))
+        .map_err(err)?;
     let value = from_lua(&ret, &mts, 0);
     let op: Option<String> = meta.raw_get("op").ok();
     let change = match op.as_deref() {
         Some("write") => {
             let saved: Table = meta.raw_get("saved").map_err(err)?;
             let ttl: Option<i64> = meta.raw_get("set_ttl").ok();
-            RecChange::Write { bins: bins_of(&saved, &mts), ttl }
+            RecChange::Write {
+                bins: bins_of(&saved, &mts),
+                ttl,
+            }
         }
         Some("remove") => RecChange::Remove,
         _ => RecChange::None,
@@ -257,18 +301,41 @@ function plain(rec) return {1, 2} end
 
     #[test]
     fn record_udfs() {
-        let (v, change) = run("m", SRC.as_bytes(), "add", &[Value::from("n"), Value::Int(5)], &view(vec![("n".into(), Value::Int(2))])).unwrap();
+        let (v, change) = run(
+            "m",
+            SRC.as_bytes(),
+            "add",
+            &[Value::from("n"), Value::Int(5)],
+            &view(vec![("n".into(), Value::Int(2))]),
+        )
+        .unwrap();
         assert_eq!(v, Value::Int(7));
-        assert!(matches!(change, RecChange::Write { ref bins, ttl: None } if bins == &vec![("n".to_string(), Value::Int(7))]));
-        let err = run("m", SRC.as_bytes(), "boom", &[], &view(vec![])).err().unwrap();
+        assert!(
+            matches!(change, RecChange::Write { ref bins, ttl: None } if bins == &vec![("n".to_string(), Value::Int(7))])
+        );
+        let err = run("m", SRC.as_bytes(), "boom", &[], &view(vec![]))
+            .err()
+            .unwrap();
         assert_eq!(err, "/opt/aerospike/usr/udf/lua/m.lua:8: kaboom");
         let (v, change) = run("m", SRC.as_bytes(), "lists", &[], &view(vec![])).unwrap();
         assert_eq!(v, Value::Int(3 + 2 + 1));
-        let RecChange::Write { bins, .. } = change else { panic!("no write") };
-        let Value::Map { entries, .. } = &bins[0].1 else { panic!("not a map") };
+        let RecChange::Write { bins, .. } = change else {
+            panic!("no write")
+        };
+        let Value::Map { entries, .. } = &bins[0].1 else {
+            panic!("not a map")
+        };
         assert_eq!(entries.len(), 2);
-        assert!(matches!(run("m", SRC.as_bytes(), "gone", &[], &view(vec![])).unwrap(), (Value::Nil, RecChange::Remove)));
-        assert_eq!(run("m", SRC.as_bytes(), "plain", &[], &view(vec![])).unwrap().0, Value::Nil);
+        assert!(matches!(
+            run("m", SRC.as_bytes(), "gone", &[], &view(vec![])).unwrap(),
+            (Value::Nil, RecChange::Remove)
+        ));
+        assert_eq!(
+            run("m", SRC.as_bytes(), "plain", &[], &view(vec![]))
+                .unwrap()
+                .0,
+            Value::Nil
+        );
         assert!(run("m", SRC.as_bytes(), "nope", &[], &view(vec![])).is_err());
         assert!(compile("m", b"function f(").is_err());
         assert!(compile("m", SRC.as_bytes()).is_ok());

@@ -92,11 +92,6 @@ pub(crate) fn execute(
     };
     let is_write = req.info2 & msg::INFO2_WRITE != 0;
     shared.count_request(node, ns, partition_id(digest), is_write);
-    // UDFs are a later issue: say so rather than ignore the fields.
-    if m.field(field::UDF_FILENAME).is_some() {
-        write_result(out, rc::UNSUPPORTED_FEATURE, 0, 0, slot);
-        return rc::UNSUPPORTED_FEATURE;
-    }
     let filter = match req.filter.map(Filter::parse).transpose() {
         Ok(f) => f,
         Err(code) => {
@@ -108,7 +103,14 @@ pub(crate) fn execute(
         write_result(out, code, 0, 0, slot);
         return code;
     }
-    if is_write {
+    if m.field(field::UDF_FILENAME).is_some() {
+        if filter.is_some() {
+            // Filters on UDF calls are not evaluated yet: refuse rather than ignore.
+            write_result(out, rc::UNSUPPORTED_FEATURE, 0, 0, slot);
+            return rc::UNSUPPORTED_FEATURE;
+        }
+        crate::udf::execute(&shared.udfs, ns, req, digest, slot, out)
+    } else if is_write {
         write(ns, req, digest, filter.as_ref(), slot, out)
     } else if req.info1 & msg::INFO1_READ != 0 {
         read(ns, req, digest, filter.as_ref(), slot, out)
@@ -159,7 +161,7 @@ fn validate_ops(m: &Message, is_write: bool) -> Result<(), u8> {
 }
 
 /// Removes `digest` if it expired and returns the live record, if any.
-fn live<'p>(
+pub(crate) fn live<'p>(
     part: &'p mut crate::store::PartitionMap,
     digest: &[u8; 20],
     now: &Now,
