@@ -313,12 +313,22 @@ class Step:
         return repr(k)
 
 
-def call(method: str, *args: Any, then: list | None = None, **kwargs: Any) -> Step:
-    """client.<method>(*args, **kwargs), then methods chained on the result."""
+def call(
+    method: str, *args: Any, then: list | None = None, save: str | None = None, **kwargs: Any
+) -> Step:
+    """client.<method>(*args, **kwargs), then methods chained on the result; ``save``
+    keeps the result for VAR(save) in later steps."""
     step: dict[str, Any] = {"call": method, "args": list(args), "kwargs": kwargs}
     if then:
         step["then"] = [[m, list(a)] for m, a in then]
+    if save:
+        step["save"] = save
     return Step(step)
+
+
+def VAR(name: str) -> Tagged:
+    """The result of an earlier step of this run that had ``save=name``."""
+    return Tagged("$var", name)
 
 
 def fn(dotted: str, *args: Any, **kwargs: Any) -> Step:
@@ -467,8 +477,12 @@ OK = Ok()
 
 @dataclass
 class Raises(Expect):
+    """The step raised this exception class (by name) with this code; ``msg``: a substring
+    of its message."""
+
     type: str
     code: int | None = None
+    msg: str | None = None
 
     def verify(self, out: Outcome) -> str | None:
         if out.ok:
@@ -476,6 +490,8 @@ class Raises(Expect):
         assert out.exc is not None
         if out.exc["type"] != self.type or (self.code is not None and out.exc["code"] != self.code):
             return f"expected {self.type}(code={self.code}), {out}"
+        if self.msg is not None and self.msg not in str(out.exc["msg"]):
+            return f"expected a message containing {self.msg!r}, {out}"
         return None
 
 

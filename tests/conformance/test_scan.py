@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from conformance_harness import (
     OK,
+    OP,
     SET,
+    VAR,
     C,
     Case,
     K,
@@ -24,6 +26,7 @@ from conformance_harness import (
     outcomes_for,
     pages,
     put,
+    sleep,
 )
 
 N = 12
@@ -134,6 +137,29 @@ CASES: dict[str, Case] = {
         (put(K("in-bar-1", ns="bar", set="+n1"), {"n": 1}), OK),
         (put(K("in-bar-2", ns="bar", set="+n2"), {"n": 2}), OK),
         (scan("bar", None), contains([{"n": 1}, {"n": 2}])),
+    ],
+    # A background scan applying write ops to every record of a set (a job), then job_info.
+    "background-ops": [
+        *[(put(K(f"bg{i}", set="+bg"), {"i": i}), OK) for i in range(5)],
+        (
+            call(
+                "scan",
+                "test",
+                SET("bg"),
+                save="job",
+                then=[
+                    ("add_ops", [[OP("write", "x", 1), OP("increment", "i", 100)]]),
+                    ("execute_background", []),
+                ],
+            ),
+            Satisfies(lambda v: None if isinstance(v, int) and v > 0 else f"job id {v!r}"),
+        ),
+        (sleep(1.0), OK),
+        (
+            call("job_info", VAR("job"), C("JOB_SCAN")),
+            Satisfies(lambda v: None if v.get("status") == 2 else f"job_info {v!r}"),
+        ),
+        (scan("test", "bg"), records([{"i": 100 + i, "x": 1} for i in range(5)], gen=2)),
     ],
     "query-without-filter": [
         *[(put(K(f"q{i}", set="+q"), {"i": i}), OK) for i in range(3)],

@@ -1,8 +1,9 @@
 //! Scans and queries (AS_MSG without a digest): partition walks with resume digests,
 //! set filter, bin selection, max-records, filter expressions and secondary-index
 //! ranges (numeric range, string/blob equality, list/map-key/map-value "contains").
-//! Geo filters, context/expression indexes, aggregations and background jobs are
-//! later issues: they are refused with result 16 rather than answered wrongly.
+//! A write header or UDF_OP 2 makes it a background job (see `jobs`). Context and
+//! expression indexes and aggregations are refused with 16 rather than answered
+//! wrongly.
 
 use std::sync::atomic::Ordering;
 
@@ -183,17 +184,14 @@ pub(crate) fn handle(shared: &Shared, node: usize, m: &Message, out: &mut Vec<u8
         };
         return refuse(out, code);
     };
-    let later_issue = [
-        field::INDEX_EXPRESSION,
-        field::INDEX_CONTEXT,
-        field::UDF_OP,
-        field::UDF_FILENAME,
-    ];
-    if later_issue.iter().any(|f| m.field(*f).is_some()) {
+    let later_issue = [field::INDEX_EXPRESSION, field::INDEX_CONTEXT];
+    // UDF_OP 1 is an aggregation (stream UDF with a client-side reduce): not emulated.
+    if later_issue.iter().any(|f| m.field(*f).is_some()) || m.field(field::UDF_OP) == Some(&[1]) {
         return refuse(out, rc::UNSUPPORTED_FEATURE);
     }
-    // A write-style header makes it a background job applying the ops to each record.
-    let background = m.header.info2 & msg::INFO2_WRITE != 0;
+    // A write-style header or a background UDF (UDF_OP 2; Rust sends it with a
+    // read-style header) makes it a job applied to each record.
+    let background = m.header.info2 & msg::INFO2_WRITE != 0 || m.field(field::UDF_OP) == Some(&[2]);
     if !background && m.ops().any(|o| o.op_type != op::READ) {
         return refuse(out, rc::PARAMETER_ERROR);
     }

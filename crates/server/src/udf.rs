@@ -1,6 +1,6 @@
 //! UDF modules: the `udf-put/-list/-get/-remove` info commands and record UDF
-//! execution (single commands and batch rows). Aggregations and background UDF jobs
-//! are refused with 16.
+//! execution (single commands, batch rows, background jobs). Aggregations (stream
+//! UDFs) are refused with 16.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -133,7 +133,8 @@ pub(crate) fn execute(
 ) -> u8 {
     let m = &req.msg;
     let text = |f: u8| m.field(f).map(|b| String::from_utf8_lossy(b).into_owned());
-    if m.field(field::UDF_OP).is_some_and(|o| o != [0]) {
+    // Aggregations (UDF_OP 1) need stream UDFs: not emulated.
+    if m.field(field::UDF_OP) == Some(&[1]) {
         write_result(out, rc::UNSUPPORTED_FEATURE, 0, 0, slot);
         return rc::UNSUPPORTED_FEATURE;
     }

@@ -663,3 +663,53 @@ fn admin_compression_and_bad_input() {
     drop(h);
     assert_eq!(info1(&mut s, "build"), "8.1.0.0");
 }
+
+#[test]
+fn udf_modules_and_calls() {
+    use base64::Engine;
+    let (_c, mut s) = start();
+    let b64 = |src: &str| base64::engine::general_purpose::STANDARD.encode(src);
+    let put = |src: &str| {
+        let c = b64(src);
+        format!(
+            "udf-put:filename=m.lua;content={c};content-len={};udf-type=LUA;",
+            c.len()
+        )
+    };
+    let bad = info1(&mut s, &put("function f("));
+    assert!(
+        bad.starts_with("error=compile_error;file=m.lua;line=1;message="),
+        "{bad}"
+    );
+    let src = "function inc(rec, n)\n  rec['n'] = (rec['n'] or 0) + n\n  aerospike:update(rec)\n  return rec['n']\nend\n";
+    assert_eq!(info1(&mut s, &put(src)), "ok");
+    assert!(info1(&mut s, "udf-list").starts_with("filename=m.lua,hash="));
+    assert_eq!(
+        info1(&mut s, "udf-get:filename=m.lua;"),
+        format!("type=LUA;content={};", b64(src))
+    );
+    // a record UDF call: SUCCESS bin with the return value, generation bumped
+    let call = |f: &str, args: &[u8]| {
+        let d = aeropy_protocol::digest::digest_str(b"u", "k");
+        let mut frame = Vec::new();
+        let mut wr = msg::MsgWriter::start(&mut frame, &w());
+        wr.namespace_field(b"test").set_field(b"u").digest_field(&d);
+        wr.field(msg::field::UDF_FILENAME, b"m")
+            .field(msg::field::UDF_FUNCTION, f.as_bytes());
+        wr.field(msg::field::UDF_ARGLIST, args);
+        wr.finish();
+        frame
+    };
+    let r = one(&mut s, &call("inc", &[0x91, 5]));
+    assert_eq!((r.rc(), r.header.generation), (0, 1));
+    assert_eq!(r.bin("SUCCESS"), Some((1, int(5))));
+    let r = one(&mut s, &call("nope", &[0x90]));
+    assert_eq!(r.rc(), rc::UDF_BAD_RESPONSE);
+    assert_eq!(r.bin("FAILURE").map(|b| b.0), Some(3));
+    assert_eq!(info1(&mut s, "udf-remove:filename=m.lua;"), "ok");
+    assert_eq!(info1(&mut s, "udf-get:filename=m.lua;"), "error=not_found");
+    assert_eq!(
+        one(&mut s, &call("inc", &[0x91, 5])).rc(),
+        rc::UDF_BAD_RESPONSE
+    );
+}

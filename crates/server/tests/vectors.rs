@@ -64,12 +64,10 @@ fn load() -> Option<Vec<Frame>> {
     )
 }
 
-/// Scenarios whose features are later issues (aggregation, background UDF jobs):
+/// Scenarios whose features are later issues (aggregation):
 /// the embedded server refuses them explicitly, so their replies differ by design.
 fn unsupported(scenario: &str) -> bool {
-    ["scan_apply", "query:aggregate"]
-        .iter()
-        .any(|p| scenario.starts_with(p))
+    ["query:aggregate"].iter().any(|p| scenario.starts_with(p))
 }
 
 fn records(frames: &[&Frame]) -> Vec<Rec> {

@@ -21,7 +21,8 @@ successes and the exception types), ``pages`` (a paginated scan: the list of pag
 (``[["results", []]]``). Request-only tags: ``$key`` {pk, ns, set}, ``$set`` (this run's set),
 ``$const`` (an aerospike constant), ``$call`` [dotted name, args, kwargs], ``$now_ns``
 (time.time_ns() plus an offset in seconds), ``$geo`` (GeoJSON text), ``$zeros`` (bytes(n)),
-``$compiled`` (a ``$call`` whose result gets ``.compile()``: expressions).
+``$compiled`` (a ``$call`` whose result gets ``.compile()``: expressions), ``$var`` (the result of an
+earlier ``call`` step that carried ``"save": name``).
 A key's set "+sfx" means this run's set followed by sfx; NO_SET means None.
 """
 
@@ -61,6 +62,7 @@ class Run:
         self.config = config
         self.client = None
         self.marks: dict[str, int] = {}  # name -> time.time_ns() at a "mark" step
+        self.vars: dict[str, Any] = {}  # name -> result of a step that had "save": name
 
     def hook(self, tag: str, payload: Any) -> Any:
         if tag == "$key":
@@ -80,6 +82,8 @@ class Run:
         if tag == "$call":
             name, args, kwargs = payload
             return resolve(name)(*self.decode(args), **self.decode(kwargs))
+        if tag == "$var":
+            return self.vars[payload]
         if tag == "$mark":
             return self.marks[payload]
         if tag == "$now_ns":
@@ -137,6 +141,8 @@ class Run:
                 # Chained calls (scan -> results); a method returning None keeps the object.
                 result = getattr(value, method)(*self.decode(m_args))
                 value = value if result is None else result
+            if "save" in step:
+                self.vars[step["save"]] = value
             return {"ok": encode(value, self.obj_hook)}
         except Exception as exc:  # noqa: BLE001 - every outcome is data for the test
             return {"exc": describe_exc(exc)}
