@@ -3,8 +3,9 @@
 use std::time::{Duration, Instant};
 
 use aeropy_core::client::write_header;
-use aeropy_core::wire::{MsgWriter, Reply};
-use aeropy_core::{udf, WriteMeta};
+use aeropy_core::WriteMeta;
+use aeropy_protocol::info as udf;
+use aeropy_protocol::msg::{field, Message, MsgWriter};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -245,7 +246,7 @@ impl Client {
             &k,
             true,
             &p,
-            |w: &mut MsgWriter| {
+            |w: &mut MsgWriter<'_>| {
                 begin_key_command(
                     &p,
                     w,
@@ -253,17 +254,17 @@ impl Client {
                     &write_header(&p.base, &m, 0),
                     p.base.send_key,
                 );
-                w.field(FIELD_UDF_PACKAGE, module.as_bytes());
-                w.field(FIELD_UDF_FUNCTION, function.as_bytes());
+                w.field(field::UDF_FILENAME, module.as_bytes());
+                w.field(field::UDF_FUNCTION, function.as_bytes());
                 let mut packed = Vec::new();
                 ser.pack(&mut packed, args, 0)?;
-                w.field(FIELD_UDF_ARGLIST, &packed);
+                w.field(field::UDF_ARGLIST, &packed);
                 Ok(true)
             },
-            |r: &Reply<'_>| {
+            |r: &Message<'_>| {
                 let bins = self.bins_from_reply(py, r, Shape::Dict)?;
                 let bins = bins.cast::<PyDict>()?;
-                match r.result_code {
+                match r.header.result_code {
                     0 => Ok(bins
                         .get_item("SUCCESS")?
                         .unwrap_or_else(|| py.None().into_bound(py))),
@@ -283,10 +284,6 @@ impl Client {
         )
     }
 }
-
-const FIELD_UDF_PACKAGE: u8 = 30;
-const FIELD_UDF_FUNCTION: u8 = 31;
-const FIELD_UDF_ARGLIST: u8 = 32;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]

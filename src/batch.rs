@@ -156,16 +156,16 @@ impl Client {
             .map_err(|e| to_pyerr(py, &e))?;
         let mut err = None;
         let res = replies.for_each(|r| {
-            let i = r.batch_index as usize;
+            let i = r.header.transaction_ttl as usize;
             let Some(row) = rows.get_mut(i) else {
                 return Err(Error::Parse(format!("batch row index {i} out of range")));
             };
-            row.code = i64::from(r.result_code);
-            if r.result_code != 0 {
+            row.code = i64::from(r.header.result_code);
+            if r.header.result_code != 0 {
                 return Ok(());
             }
             let built = (|| -> PyResult<()> {
-                let meta = meta_dict(py, r.generation, r.void_time)?;
+                let meta = meta_dict(py, r.header.generation, r.header.record_ttl)?;
                 if !header_only {
                     let bins = self.bins_from_reply(py, r, Shape::Dict)?;
                     row.record = Some(

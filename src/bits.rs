@@ -1,8 +1,10 @@
 //! Bitwise and HyperLogLog operations of `aerospike_helpers` (protocol.md §6.5): the op
 //! value is the msgpack array `[sub-op, args..., flags]`.
 
-use aeropy_core::msgpack;
-use aeropy_core::wire::MsgWriter;
+use aeropy_core::client::{begin_op, end_op};
+use aeropy_protocol::msg::MsgWriter;
+use aeropy_protocol::msgpack::Packer;
+use aeropy_protocol::particle;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -196,7 +198,7 @@ fn policy_flags(
 /// Writes one bitwise/HLL op from its helper dict.
 pub fn write_bits_op(
     ser: &Ser<'_, '_>,
-    w: &mut MsgWriter,
+    w: &mut MsgWriter<'_>,
     code: i64,
     bin: &str,
     d: &Bound<'_, PyDict>,
@@ -205,20 +207,19 @@ pub fn write_bits_op(
     let Some((op_type, sub, args)) = spec(code) else {
         return Err(param_err(py, format!("unsupported operation code {code}")));
     };
-    w.begin_op(op_type, aeropy_core::wire::P_BLOB, bin.as_bytes())
-        .map_err(|e| param_err(py, e.message()))?;
-    let buf = w.value_buf();
-    msgpack::pack_array_header(buf, args.len() + 1);
-    msgpack::pack_i64(buf, sub);
+    let op_start = begin_op(w, op_type, bin.as_bytes()).map_err(|e| param_err(py, e.message()))?;
+    let buf = w.buffer();
+    Packer::new(buf).array_header((args.len() + 1) as u32);
+    Packer::new(buf).int(sub);
     for a in args {
         match *a {
             Int(k) => match opt(d, k)? {
-                Some(v) => msgpack::pack_i64(buf, int_of(py, k, &v)?),
+                Some(v) => Packer::new(buf).int(int_of(py, k, &v)?),
                 None => return Err(param_err(py, format!("operation needs {k:?}"))),
             },
             IntOr(k, default) => match opt(d, k)? {
-                Some(v) => msgpack::pack_i64(buf, int_of(py, k, &v)?),
-                None => msgpack::pack_i64(buf, default),
+                Some(v) => Packer::new(buf).int(int_of(py, k, &v)?),
+                None => Packer::new(buf).int(default),
             },
             Val(k) => match opt(d, k)? {
                 Some(v) => ser.pack(buf, &v, 0)?,
@@ -229,10 +230,10 @@ pub fn write_bits_op(
                     .map(|v| v.is_truthy())
                     .transpose()?
                     .unwrap_or(false);
-                msgpack::pack_i64(buf, i64::from(on));
+                Packer::new(buf).int(i64::from(on));
             }
-            BitFlags => msgpack::pack_i64(buf, policy_flags(py, d, "policy", "bit_write_flags")?),
-            HllFlags => msgpack::pack_i64(buf, policy_flags(py, d, "hll_policy", "flags")?),
+            BitFlags => Packer::new(buf).int(policy_flags(py, d, "policy", "bit_write_flags")?),
+            HllFlags => Packer::new(buf).int(policy_flags(py, d, "hll_policy", "flags")?),
             SignAction => {
                 let sign = match opt(d, "sign")? {
                     Some(v) => v.is_truthy()?,
@@ -242,9 +243,9 @@ pub fn write_bits_op(
                     Some(v) => int_of(py, "action", &v)?,
                     None => 0,
                 };
-                msgpack::pack_i64(buf, i64::from(sign) | action);
+                Packer::new(buf).int(i64::from(sign) | action);
             }
         }
     }
-    w.end_op().map_err(|e| param_err(py, e.message()))
+    end_op(w, op_start, particle::BLOB).map_err(|e| param_err(py, e.message()))
 }

@@ -1,8 +1,10 @@
 //! List and map operations of `aerospike_helpers` (dicts with `OP_LIST_*`/`OP_MAP_*`)
 //! encoded as CDT ops (protocol.md §6.2-6.4), straight from the Python dicts.
 
-use aeropy_core::msgpack;
-use aeropy_core::wire::{self, MsgWriter};
+use aeropy_core::client::{begin_op, end_op};
+use aeropy_protocol::msg::{op, MsgWriter};
+use aeropy_protocol::msgpack::Packer;
+use aeropy_protocol::particle;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -161,7 +163,7 @@ fn policy_int(py: Python<'_>, p: &Option<Bound<'_, PyAny>>, key: &str) -> PyResu
 /// Writes one list/map op from its helper dict; returns whether it modifies.
 pub fn write_cdt_op(
     ser: &Ser<'_, '_>,
-    w: &mut MsgWriter,
+    w: &mut MsgWriter<'_>,
     code: i64,
     bin: &str,
     d: &Bound<'_, PyDict>,
@@ -271,14 +273,9 @@ pub fn write_cdt_op(
         }
     }
     let ctx = get(d, "ctx")?;
-    let op_type = if modify {
-        wire::OP_CDT_MODIFY
-    } else {
-        wire::OP_CDT_READ
-    };
-    w.begin_op(op_type, wire::P_BLOB, bin.as_bytes())
-        .map_err(|e| param_err(py, e.message()))?;
-    let buf = w.value_buf();
+    let op_type = if modify { op::CDT_MODIFY } else { op::CDT_READ };
+    let op_start = begin_op(w, op_type, bin.as_bytes()).map_err(|e| param_err(py, e.message()))?;
+    let buf = w.buffer();
     let ctx_list = match &ctx {
         Some(c) => Some(
             c.cast::<PyList>()
@@ -288,23 +285,23 @@ pub fn write_cdt_op(
         None => None,
     };
     if let Some(ctx) = ctx_list.as_ref().filter(|c| !c.is_empty()) {
-        msgpack::pack_array_header(buf, 3);
-        msgpack::pack_u64(buf, 0xff);
-        msgpack::pack_array_header(buf, ctx.len() * 2);
+        Packer::new(buf).array_header(3);
+        Packer::new(buf).uint(0xff);
+        Packer::new(buf).array_header((ctx.len() * 2) as u32);
         for c in ctx.iter() {
             write_ctx(ser, buf, &c)?;
         }
     }
-    msgpack::pack_array_header(buf, items.len() + 1);
-    msgpack::pack_i64(buf, i64::from(op_code));
+    Packer::new(buf).array_header((items.len() + 1) as u32);
+    Packer::new(buf).int(i64::from(op_code));
     for it in &items {
         match it {
-            Item::Int(i) => msgpack::pack_i64(buf, *i),
-            Item::Nil => msgpack::pack_nil(buf),
+            Item::Int(i) => Packer::new(buf).int(*i),
+            Item::Nil => Packer::new(buf).nil(),
             Item::Obj(o) => ser.pack(buf, o, 0)?,
         }
     }
-    w.end_op().map_err(|e| param_err(py, e.message()))?;
+    end_op(w, op_start, particle::BLOB).map_err(|e| param_err(py, e.message()))?;
     Ok(modify)
 }
 
@@ -354,6 +351,6 @@ fn write_ctx(ser: &Ser<'_, '_>, buf: &mut Vec<u8>, c: &Bound<'_, PyAny>) -> PyRe
         }
         other => other,
     };
-    msgpack::pack_i64(buf, wire_type);
+    Packer::new(buf).int(wire_type);
     ser.pack(buf, &value, 0)
 }

@@ -3,9 +3,10 @@
 use std::cell::RefCell;
 use std::sync::{Arc, RwLock};
 
-use aeropy_core::client::{read_header, write_header};
-use aeropy_core::wire::{self, MsgWriter, Reply};
+use aeropy_core::client::{finish, read_header, write_header, write_op};
 use aeropy_core::{Client as CoreClient, Error, Key, Route};
+use aeropy_protocol::msg::{self as wire, field, op, Message, MsgHeader, MsgWriter, Op};
+use aeropy_protocol::particle;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 
@@ -30,21 +31,22 @@ fn put_bufs(req: Vec<u8>, out: Vec<u8>) {
     }
 }
 
-/// Starts a key command; adds the policy's filter expression (field 43) if any.
+/// Starts a key command in the writer `Client::command` started: sets its header and
+/// writes the key fields, then the policy's filter expression if any. Must come before
+/// any other field or op.
 pub(crate) fn begin_key_command(
     p: &CmdPolicy,
-    w: &mut MsgWriter,
+    w: &mut MsgWriter<'_>,
     key: &Key,
-    header: &wire::Header,
+    header: &MsgHeader,
     send_key: bool,
 ) {
-    aeropy_core::client::begin_key_command(w, key, header, send_key);
+    w.set_header(header);
+    aeropy_core::client::write_key_fields(w, key, send_key);
     if let Some(f) = &p.base.filter_exp {
-        w.field(FIELD_FILTER_EXP, f);
+        w.field(field::FILTER_EXP, f);
     }
 }
-
-const FIELD_FILTER_EXP: u8 = 43;
 
 /// The Aerospike client.
 #[pyclass(module = "aerospike", name = "Client", frozen)]
@@ -112,18 +114,18 @@ impl Client {
         self.settings.pair.as_ref().map(|p| p.bind(py).clone())
     }
 
-    /// Finishes `w`, runs it with the GIL released, returns the reply body in `out`.
+    /// Runs the finished request `req` with the GIL released, returns the reply body in
+    /// `out`.
     pub(crate) fn exchange(
         &self,
         py: Python<'_>,
         key: &Key,
         write: bool,
         p: &CmdPolicy,
-        w: &mut MsgWriter,
+        req: &[u8],
         out: &mut Vec<u8>,
     ) -> PyResult<()> {
         let core = self.core(py)?;
-        let req = w.finish().map_err(|e| param_err(py, e.message()))?;
         let route = Route {
             namespace: &key.namespace,
             digest: &key.digest,
@@ -141,25 +143,30 @@ impl Client {
         key: &PyKey<'py>,
         write: bool,
         p: &CmdPolicy,
-        build: impl FnOnce(&mut MsgWriter) -> PyResult<bool>,
-        read: impl FnOnce(&Reply<'_>) -> PyResult<Bound<'py, PyAny>>,
+        build: impl FnOnce(&mut MsgWriter<'_>) -> PyResult<bool>,
+        read: impl FnOnce(&Message<'_>) -> PyResult<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (req, mut out) = take_bufs();
-        let mut w = MsgWriter::with_buffer(req);
-        let write = build(&mut w).map(|op_write| op_write || write);
+        let (mut req, mut out) = take_bufs();
+        req.clear();
+        // `build` sets the real header through `begin_key_command`.
+        let mut w = MsgWriter::start(&mut req, &MsgHeader::default());
+        let write = build(&mut w).and_then(|op_write| {
+            finish(w).map_err(|e| to_pyerr(py, &e))?;
+            Ok(op_write || write)
+        });
         let result = write.and_then(|write| {
-            self.exchange(py, &key.key, write, p, &mut w, &mut out)?;
-            let r = Reply::parse(&out).map_err(|e| to_pyerr(py, &e))?;
+            self.exchange(py, &key.key, write, p, &req, &mut out)?;
+            let r = Message::parse(&out).map_err(|e| to_pyerr(py, &e.into()))?;
             read(&r)
         });
-        put_bufs(w.into_buffer(), out);
+        put_bufs(req, out);
         result
     }
 
     pub(crate) fn bins_from_reply<'py>(
         &self,
         py: Python<'py>,
-        r: &Reply<'_>,
+        r: &Message<'_>,
         shape: Shape,
     ) -> PyResult<Bound<'py, PyAny>> {
         self.bins_from_reply_with(py, r, shape, true)
@@ -170,51 +177,35 @@ impl Client {
     pub(crate) fn bins_from_reply_with<'py>(
         &self,
         py: Python<'py>,
-        r: &Reply<'_>,
+        r: &Message<'_>,
         shape: Shape,
         deserialize: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let pair = self.pair(py);
         let mut de = De::new(py, pair.as_ref())?;
         de.raw_collections = !deserialize;
-        let mut err = None;
-        let res = match shape {
+        let name = |op: &Op<'_>| PyString::new(py, &String::from_utf8_lossy(op.name));
+        match shape {
             Shape::Dict => {
                 let d = PyDict::new(py);
-                r.for_each_op(|op| {
-                    let v = de.particle(op.particle, op.value).and_then(|v| {
-                        d.set_item(PyString::new(py, &String::from_utf8_lossy(op.name)), v)
-                    });
-                    v.map_err(|e| {
-                        err = Some(e);
-                        Error::Client(String::new())
-                    })
-                })
-                .map(|_| d.into_any())
+                for op in r.ops() {
+                    d.set_item(name(&op), de.particle(op.particle_type, op.value)?)?;
+                }
+                Ok(d.into_any())
             }
             Shape::Ordered => {
                 let l = PyList::empty(py);
-                r.for_each_op(|op| {
-                    let v = de.particle(op.particle, op.value).and_then(|v| {
-                        let name = PyString::new(py, &String::from_utf8_lossy(op.name));
-                        l.append(PyTuple::new(py, [name.into_any(), v])?)
-                    });
-                    v.map_err(|e| {
-                        err = Some(e);
-                        Error::Client(String::new())
-                    })
-                })
-                .map(|_| l.into_any())
+                for op in r.ops() {
+                    let v = de.particle(op.particle_type, op.value)?;
+                    l.append(PyTuple::new(py, [name(&op).into_any(), v])?)?;
+                }
+                Ok(l.into_any())
             }
-        };
-        if let Some(e) = err {
-            return Err(e);
         }
-        res.map_err(|e| to_pyerr(py, &e))
     }
 
-    pub(crate) fn check(py: Python<'_>, r: &Reply<'_>, write: bool) -> PyResult<()> {
-        match r.result_code {
+    pub(crate) fn check(py: Python<'_>, r: &Message<'_>, write: bool) -> PyResult<()> {
+        match r.header.result_code {
             0 => Ok(()),
             c => Err(to_pyerr(py, &Error::server(i32::from(c), write && c == 9))),
         }
@@ -224,7 +215,7 @@ impl Client {
         &self,
         py: Python<'py>,
         key: &PyKey<'py>,
-        r: &Reply<'_>,
+        r: &Message<'_>,
         shape: Shape,
         p: &CmdPolicy,
     ) -> PyResult<Bound<'py, PyAny>> {
@@ -234,7 +225,7 @@ impl Client {
             py,
             [
                 key.to_tuple(py)?.into_any(),
-                meta_dict(py, r.generation, r.void_time)?.into_any(),
+                meta_dict(py, r.header.generation, r.header.record_ttl)?.into_any(),
                 bins,
             ],
         )?
@@ -265,7 +256,7 @@ impl Client {
         meta: Option<&Bound<'py, PyAny>>,
         policy: Option<&Bound<'py, PyAny>>,
         ttl: Option<u32>,
-        ops: impl FnOnce(&mut MsgWriter, &Ser<'_, 'py>) -> PyResult<()>,
+        ops: impl FnOnce(&mut MsgWriter<'_>, &Ser<'_, 'py>) -> PyResult<()>,
     ) -> PyResult<i64> {
         let k = parse_key(py, key)?;
         let p = self.policy(py, &self.settings.policies.write, policy)?;
@@ -449,7 +440,7 @@ impl Client {
                         p.base.send_key,
                     );
                     for (name, v) in bins.iter() {
-                        ser.write_op(w, wire::OP_WRITE, &bin_name(py, &name)?, &v)?;
+                        ser.write_op(w, op::WRITE, &bin_name(py, &name)?, &v)?;
                     }
                     Ok(true)
                 },
@@ -523,9 +514,10 @@ impl Client {
                 |w| {
                     begin_key_command(&p, w, &k.key, &read_header(&p.base, 0), false);
                     for n in &names {
-                        w.op(
-                            wire::OP_READ,
-                            wire::P_NULL,
+                        write_op(
+                            w,
+                            op::READ,
+                            particle::NULL,
                             bin_name(py, n)?.as_bytes(),
                             &[],
                         )
@@ -565,11 +557,11 @@ impl Client {
                     Ok(false)
                 },
                 |r| {
-                    let meta = match r.result_code {
+                    let meta = match r.header.result_code {
                         2 => py.None().into_bound(py),
                         _ => {
                             Self::check(py, r, false)?;
-                            meta_dict(py, r.generation, r.void_time)?.into_any()
+                            meta_dict(py, r.header.generation, r.header.record_ttl)?.into_any()
                         }
                     };
                     Ok(PyTuple::new(py, [k.to_tuple(py)?.into_any(), meta])?.into_any())
@@ -634,9 +626,10 @@ impl Client {
             }
             self.simple_write(py, key, meta, policy, None, |w, _| {
                 for n in names.iter() {
-                    w.op(
-                        wire::OP_WRITE,
-                        wire::P_NULL,
+                    write_op(
+                        w,
+                        op::WRITE,
+                        particle::NULL,
                         bin_name(py, &n)?.as_bytes(),
                         &[],
                     )
@@ -663,7 +656,7 @@ impl Client {
                 None => None,
             };
             self.simple_write(py, key, meta, policy, ttl, |w, _| {
-                w.op(wire::OP_TOUCH, wire::P_NULL, b"", &[])
+                write_op(w, op::TOUCH, particle::NULL, b"", &[])
                     .map_err(|e| param_err(py, e.message()))
             })
         })
@@ -681,7 +674,7 @@ impl Client {
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<i64> {
         guard(py, || {
-            self.concat(py, wire::OP_APPEND, key, bin, val, meta, policy)
+            self.concat(py, op::APPEND, key, bin, val, meta, policy)
         })
     }
 
@@ -697,7 +690,7 @@ impl Client {
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<i64> {
         guard(py, || {
-            self.concat(py, wire::OP_PREPEND, key, bin, val, meta, policy)
+            self.concat(py, op::PREPEND, key, bin, val, meta, policy)
         })
     }
 
@@ -726,7 +719,7 @@ impl Client {
                 ));
             }
             self.simple_write(py, key, meta, policy, None, |w, ser| {
-                ser.write_op(w, wire::OP_INCR, &name, offset)
+                ser.write_op(w, op::INCR, &name, offset)
             })
         })
     }

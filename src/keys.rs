@@ -1,7 +1,7 @@
 //! Key tuples, bin names and record metadata <-> Python; the module's digest functions.
 
-use aeropy_core::wire;
 use aeropy_core::{Key, UserKey, WriteMeta};
+use aeropy_protocol::msg::MAX_BIN_NAME_LEN;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyString, PyTuple};
@@ -131,7 +131,7 @@ pub(crate) fn bin_name(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<String>
         .cast::<PyString>()
         .map_err(|_| param_err(py, format!("bin name must be a str, not {}", type_name(v))))?
         .to_cow()?;
-    if s.len() > wire::MAX_BIN_NAME {
+    if s.len() > MAX_BIN_NAME_LEN {
         return Err(param_err(
             py,
             format!("bin name too long (max 15 bytes): {s:?}"),

@@ -3,7 +3,10 @@
 use aeropy_core::client::finish_operate_header;
 
 use crate::client::begin_key_command;
-use aeropy_core::wire;
+use aeropy_core::client::{begin_op, end_op, write_op};
+use aeropy_protocol::msg::{self as wire, op, MsgHeader, MsgWriter};
+use aeropy_protocol::msgpack::Packer;
+use aeropy_protocol::particle;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -79,7 +82,7 @@ impl Client {
             false,
             &p,
             |w| {
-                begin_key_command(&p, w, &k.key, &wire::Header::default(), p.base.send_key);
+                begin_key_command(&p, w, &k.key, &MsgHeader::default(), p.base.send_key);
                 let mut read_all = false;
                 let mut respond_all = false;
                 for op in ops.iter() {
@@ -106,13 +109,13 @@ impl Client {
                         match &bin {
                             Some(b) if !b.is_none() => {
                                 let name = bin_name(py, b)?;
-                                w.op(wire::OP_READ, wire::P_NULL, name.as_bytes(), &[])
+                                write_op(w, op::READ, particle::NULL, name.as_bytes(), &[])
                                     .map_err(|e| param_err(py, e.message()))?;
                             }
                             _ => read_all = true,
                         }
                     } else if code == opc.write {
-                        ser.write_op(w, wire::OP_WRITE, &need_bin(&bin)?, &need_val(&val)?)?;
+                        ser.write_op(w, op::WRITE, &need_bin(&bin)?, &need_val(&val)?)?;
                     } else if code == opc.incr {
                         let v = need_val(&val)?;
                         if !(v.cast::<PyInt>().is_ok() && v.cast::<PyBool>().is_err())
@@ -126,7 +129,7 @@ impl Client {
                                 ),
                             ));
                         }
-                        ser.write_op(w, wire::OP_INCR, &need_bin(&bin)?, &v)?;
+                        ser.write_op(w, op::INCR, &need_bin(&bin)?, &v)?;
                     } else if code == opc.append || code == opc.prepend {
                         let v = need_val(&val)?;
                         if v.cast::<PyString>().is_err()
@@ -142,19 +145,19 @@ impl Client {
                             ));
                         }
                         let t = if code == opc.append {
-                            wire::OP_APPEND
+                            op::APPEND
                         } else {
-                            wire::OP_PREPEND
+                            op::PREPEND
                         };
                         ser.write_op(w, t, &need_bin(&bin)?, &v)?;
                     } else if code == opc.touch {
                         if let Some(v) = val.as_ref().filter(|v| !v.is_none()) {
                             m.ttl = config::ttl_of(py, "touch \"val\"", v)?;
                         }
-                        w.op(wire::OP_TOUCH, wire::P_NULL, b"", &[])
+                        write_op(w, op::TOUCH, particle::NULL, b"", &[])
                             .map_err(|e| param_err(py, e.message()))?;
                     } else if code == opc.delete {
-                        w.op(wire::OP_DELETE_ALL, wire::P_NULL, b"", &[])
+                        write_op(w, op::DELETE_ALL, particle::NULL, b"", &[])
                             .map_err(|e| param_err(py, e.message()))?;
                     } else if cdt::is_cdt(code) {
                         cdt::write_cdt_op(&ser, w, code, &need_bin(&bin)?, d)?;
@@ -185,13 +188,14 @@ impl Client {
                         } else {
                             OP_EXP_MODIFY
                         };
-                        w.begin_op(op, wire::P_BLOB, need_bin(&bin)?.as_bytes())
+                        let op_start = begin_op(w, op, need_bin(&bin)?.as_bytes())
                             .map_err(|e| param_err(py, e.message()))?;
-                        let buf = w.value_buf();
-                        aeropy_core::msgpack::pack_array_header(buf, 2);
+                        let buf = w.buffer();
+                        Packer::new(buf).array_header(2);
                         buf.extend_from_slice(&packed);
-                        aeropy_core::msgpack::pack_i64(buf, flags);
-                        w.end_op().map_err(|e| param_err(py, e.message()))?;
+                        Packer::new(buf).int(flags);
+                        end_op(w, op_start, particle::BLOB)
+                            .map_err(|e| param_err(py, e.message()))?;
                         respond_all = true;
                     } else {
                         return Err(param_err(py, format!("unsupported operation code {code}")));
@@ -199,15 +203,23 @@ impl Client {
                 }
                 let write = finish_operate_header(w, &p.base, &m);
                 if read_all {
-                    w.or_info(wire::INFO1_READ | wire::INFO1_GET_ALL, 0, 0);
+                    or_info(w, wire::INFO1_READ | wire::INFO1_GET_ALL, 0);
                 }
                 if respond_all {
                     // One result per op, in op order (what list/map ops need).
-                    w.or_info(0, wire::INFO2_RESPOND_ALL_OPS, 0);
+                    or_info(w, 0, wire::INFO2_RESPOND_ALL_OPS);
                 }
                 Ok(write)
             },
             |r| self.record(py, &k, r, shape, &p),
         )
     }
+}
+
+/// Sets extra info1/info2 bits on the header of the message being written.
+fn or_info(w: &mut MsgWriter<'_>, info1: u8, info2: u8) {
+    let mut h = w.header();
+    h.info1 |= info1;
+    h.info2 |= info2;
+    w.set_header(&h);
 }

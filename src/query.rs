@@ -1,8 +1,9 @@
 //! `aerospike.Scan` and `aerospike.Query`, made by `client.scan(ns, set)` /
 //! `client.query(ns, set)`.
 
-use aeropy_core::wire::{self, Reply};
 use aeropy_core::{Error, IndexFilter, QuerySpec};
+use aeropy_protocol::msg::{field, Message};
+use aeropy_protocol::particle;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyDict, PyList, PyString, PyTuple};
 
@@ -12,44 +13,32 @@ use crate::errors::{guard, param_err, to_pyerr};
 use crate::keys::meta_dict;
 
 /// The `(ns, set, pk, digest)` key of a scanned record, from its fields.
-fn record_key<'py>(py: Python<'py>, r: &Reply<'_>) -> PyResult<Bound<'py, PyTuple>> {
+fn record_key<'py>(py: Python<'py>, r: &Message<'_>) -> PyResult<Bound<'py, PyTuple>> {
     let mut ns = py.None().into_bound(py);
     let mut set = py.None().into_bound(py);
     let mut pk = py.None().into_bound(py);
     let mut digest = py.None().into_bound(py);
-    let mut failed = None;
-    r.for_each_field(|t, data| {
-        let v: PyResult<Bound<'py, PyAny>> = match t {
-            wire::FIELD_NAMESPACE => {
-                Ok(PyString::new(py, &String::from_utf8_lossy(data)).into_any())
+    let text = |data: &[u8]| PyString::new(py, &String::from_utf8_lossy(data)).into_any();
+    for f in r.fields() {
+        let data = f.data;
+        match f.ftype {
+            field::NAMESPACE => ns = text(data),
+            field::SET => set = text(data),
+            field::DIGEST => digest = PyByteArray::new(py, data).into_any(),
+            field::KEY => {
+                pk = match data.split_first() {
+                    Some((&particle::INTEGER, b)) if b.len() == 8 => {
+                        let mut a = [0u8; 8];
+                        a.copy_from_slice(b);
+                        pyo3::types::PyInt::new(py, i64::from_be_bytes(a)).into_any()
+                    }
+                    Some((&particle::STRING, b)) => text(b),
+                    Some((_, b)) => pyo3::types::PyBytes::new(py, b).into_any(),
+                    None => py.None().into_bound(py),
+                }
             }
-            wire::FIELD_SET => Ok(PyString::new(py, &String::from_utf8_lossy(data)).into_any()),
-            wire::FIELD_DIGEST => Ok(PyByteArray::new(py, data).into_any()),
-            wire::FIELD_KEY => match data.split_first() {
-                Some((&wire::P_INTEGER, b)) if b.len() == 8 => {
-                    let mut a = [0u8; 8];
-                    a.copy_from_slice(b);
-                    Ok(pyo3::types::PyInt::new(py, i64::from_be_bytes(a)).into_any())
-                }
-                Some((&wire::P_STRING, b)) => {
-                    Ok(PyString::new(py, &String::from_utf8_lossy(b)).into_any())
-                }
-                Some((_, b)) => Ok(pyo3::types::PyBytes::new(py, b).into_any()),
-                None => Ok(py.None().into_bound(py)),
-            },
-            _ => return,
-        };
-        match (t, v) {
-            (wire::FIELD_NAMESPACE, Ok(v)) => ns = v,
-            (wire::FIELD_SET, Ok(v)) => set = v,
-            (wire::FIELD_DIGEST, Ok(v)) => digest = v,
-            (_, Ok(v)) => pk = v,
-            (_, Err(e)) => failed = Some(e),
+            _ => {}
         }
-    })
-    .map_err(|e| to_pyerr(py, &e))?;
-    if let Some(e) = failed {
-        return Err(e);
     }
     PyTuple::new(py, [ns, set, pk, digest])
 }
@@ -174,7 +163,7 @@ impl Common {
         let res = replies.for_each(|r| {
             let rec = (|| -> PyResult<Bound<'py, PyAny>> {
                 let key = record_key(py, r)?;
-                let meta = meta_dict(py, r.generation, r.void_time)?;
+                let meta = meta_dict(py, r.header.generation, r.header.record_ttl)?;
                 let bins = if spec.no_bins {
                     py.None().into_bound(py)
                 } else {
@@ -356,26 +345,26 @@ fn filter_from(py: Python<'_>, p: &Bound<'_, PyAny>) -> PyResult<IndexFilter> {
             let s: String = v1
                 .extract()
                 .map_err(|_| param_err(py, "geo predicate needs GeoJSON text"))?;
-            (wire::P_GEOJSON, s.clone().into_bytes(), s.into_bytes())
+            (particle::GEOJSON, s.clone().into_bytes(), s.into_bytes())
         }
         // equality: numeric / string / blob
-        (0, 4) => (wire::P_INTEGER, int_bytes(&v1)?, int_bytes(&v1)?),
+        (0, 4) => (particle::INTEGER, int_bytes(&v1)?, int_bytes(&v1)?),
         (0, 0) => {
             let s: String = v1
                 .extract()
                 .map_err(|_| param_err(py, "string predicate needs a str"))?;
-            (wire::P_STRING, s.clone().into_bytes(), s.into_bytes())
+            (particle::STRING, s.clone().into_bytes(), s.into_bytes())
         }
         (0, 3) => {
             let b: Vec<u8> = v1
                 .extract()
                 .map_err(|_| param_err(py, "blob predicate needs bytes"))?;
-            (wire::P_BLOB, b.clone(), b)
+            (particle::BLOB, b.clone(), b)
         }
         // range: integers
         (1, 4) => {
             let v2 = t.get_item(4)?;
-            (wire::P_INTEGER, int_bytes(&v1)?, int_bytes(&v2)?)
+            (particle::INTEGER, int_bytes(&v1)?, int_bytes(&v2)?)
         }
         _ => return Err(param_err(py, "unsupported predicate")),
     };

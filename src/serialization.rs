@@ -1,7 +1,9 @@
 //! Python objects <-> wire bytes, with no Rust value tree in between.
 
-use aeropy_core::msgpack::{self, Item, Unpacker};
-use aeropy_core::wire::{self, MsgWriter};
+use aeropy_core::client::{begin_op, end_op};
+use aeropy_protocol::msg::MsgWriter;
+use aeropy_protocol::msgpack::{Packer, Token, Unpacker, EXT_SPECIAL};
+use aeropy_protocol::particle;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -85,22 +87,22 @@ impl<'py> Ser<'_, 'py> {
     pub fn write_particle(&self, buf: &mut Vec<u8>, v: &Bound<'py, PyAny>) -> PyResult<u8> {
         let py = self.py;
         if v.is_none() {
-            return Ok(wire::P_NULL);
+            return Ok(particle::NULL);
         }
         if let Ok(b) = v.cast_exact::<PyBool>() {
             let b = b.is_true();
             return Ok(match self.send_bool_as {
                 BOOL_AS_INTEGER => {
                     buf.extend_from_slice(&i64::from(b).to_be_bytes());
-                    wire::P_INTEGER
+                    particle::INTEGER
                 }
                 BOOL_AS_PY_BYTES => {
                     buf.extend_from_slice(&self.pickle(v)?);
-                    wire::P_PYTHON
+                    particle::PYTHON_BLOB
                 }
                 _ => {
                     buf.push(u8::from(b));
-                    wire::P_BOOL
+                    particle::BOOL
                 }
             });
         }
@@ -109,43 +111,42 @@ impl<'py> Ser<'_, 'py> {
                 .extract()
                 .map_err(|_| param_err(py, "integer out of range: bin values are 64-bit signed"))?;
             buf.extend_from_slice(&i.to_be_bytes());
-            return Ok(wire::P_INTEGER);
+            return Ok(particle::INTEGER);
         }
         if let Ok(s) = v.cast::<PyString>() {
             buf.extend_from_slice(str_bytes(py, s)?.as_bytes());
-            return Ok(wire::P_STRING);
+            return Ok(particle::STRING);
         }
         if let Ok(f) = v.cast::<PyFloat>() {
             buf.extend_from_slice(&f.value().to_bits().to_be_bytes());
-            return Ok(wire::P_FLOAT);
+            return Ok(particle::FLOAT);
         }
         if let Ok(b) = v.cast::<PyBytes>() {
             buf.extend_from_slice(b.as_bytes());
             if v.cast_exact::<PyBytes>().is_err() && special(v)? == Special::Hll {
-                return Ok(wire::P_HLL);
+                return Ok(particle::HLL);
             }
-            return Ok(wire::P_BLOB);
+            return Ok(particle::BLOB);
         }
         if let Ok(b) = v.cast::<PyByteArray>() {
             buf.extend_from_slice(&b.to_vec());
-            return Ok(wire::P_BLOB);
+            return Ok(particle::BLOB);
         }
         if v.cast::<PyList>().is_ok() {
             self.pack(buf, v, 0)?;
-            return Ok(wire::P_LIST);
+            return Ok(particle::LIST);
         }
         if v.cast::<PyDict>().is_ok() {
             self.pack(buf, v, 0)?;
-            return Ok(wire::P_MAP);
+            return Ok(particle::MAP);
         }
         if special(v)? == Special::Null {
-            return Ok(wire::P_NULL);
+            return Ok(particle::NULL);
         }
         if v.is_instance(geojson_class(py)?)? {
             let text = v.call_method0(intern!(py, "dumps"))?;
-            buf.extend_from_slice(&[0, 0, 0]);
-            buf.extend_from_slice(str_bytes(py, text.cast::<PyString>()?)?.as_bytes());
-            return Ok(wire::P_GEOJSON);
+            particle::write_geojson(buf, str_bytes(py, text.cast::<PyString>()?)?.as_bytes());
+            return Ok(particle::GEOJSON);
         }
         let (t, b) = self.serialize_other(v)?;
         buf.extend_from_slice(&b);
@@ -159,38 +160,38 @@ impl<'py> Ser<'_, 'py> {
             return Err(param_err(py, "value nested too deeply"));
         }
         if v.is_none() {
-            msgpack::pack_nil(buf);
+            Packer::new(buf).nil();
         } else if let Ok(b) = v.cast_exact::<PyBool>() {
             match self.send_bool_as {
-                BOOL_AS_INTEGER => msgpack::pack_i64(buf, i64::from(b.is_true())),
+                BOOL_AS_INTEGER => Packer::new(buf).int(i64::from(b.is_true())),
                 BOOL_AS_PY_BYTES => {
-                    msgpack::pack_particle_bytes(buf, wire::P_PYTHON, &self.pickle(v)?)
+                    Packer::new(buf).particle_str(particle::PYTHON_BLOB, &self.pickle(v)?)
                 }
-                _ => msgpack::pack_bool(buf, b.is_true()),
+                _ => Packer::new(buf).bool(b.is_true()),
             }
         } else if let Ok(i) = v.cast::<PyInt>() {
             match i.extract::<i64>() {
-                Ok(i) => msgpack::pack_i64(buf, i),
+                Ok(i) => Packer::new(buf).int(i),
                 Err(_) => match i.extract::<u64>() {
-                    Ok(u) => msgpack::pack_u64(buf, u),
+                    Ok(u) => Packer::new(buf).uint(u),
                     Err(_) => return Err(param_err(py, "integer out of range for a list or map")),
                 },
             }
         } else if let Ok(s) = v.cast::<PyString>() {
-            msgpack::pack_particle_bytes(buf, wire::P_STRING, str_bytes(py, s)?.as_bytes());
+            Packer::new(buf).particle_str(particle::STRING, str_bytes(py, s)?.as_bytes());
         } else if let Ok(f) = v.cast::<PyFloat>() {
-            msgpack::pack_f64(buf, f.value());
+            Packer::new(buf).float(f.value());
         } else if let Ok(b) = v.cast::<PyBytes>() {
             let t = if v.cast_exact::<PyBytes>().is_err() && special(v)? == Special::Hll {
-                wire::P_HLL
+                particle::HLL
             } else {
-                wire::P_BLOB
+                particle::BLOB
             };
-            msgpack::pack_particle_bytes(buf, t, b.as_bytes());
+            Packer::new(buf).particle_str(t, b.as_bytes());
         } else if let Ok(b) = v.cast::<PyByteArray>() {
-            msgpack::pack_particle_bytes(buf, wire::P_BLOB, &b.to_vec());
+            Packer::new(buf).particle_str(particle::BLOB, &b.to_vec());
         } else if let Ok(l) = v.cast::<PyList>() {
-            msgpack::pack_array_header(buf, l.len());
+            Packer::new(buf).array_header(l.len() as u32);
             for item in l.iter() {
                 self.pack(buf, &item, depth + 1)?;
             }
@@ -199,8 +200,11 @@ impl<'py> Ser<'_, 'py> {
                 // Key-ordered map: flags ext first, then the pairs sorted by key.
                 let items = d.items();
                 let _ = items.sort();
-                msgpack::pack_map_header(buf, d.len() + 1);
-                buf.extend_from_slice(&[0xc7, 0x00, 0x01, 0xc0]);
+                Packer::new(buf).map_header((d.len() + 1) as u32);
+                // Flags ext (1: key-ordered) with a nil value.
+                let mut pk = Packer::new(buf);
+                pk.ext(1, &[]);
+                pk.nil();
                 for pair in items.iter() {
                     let (k, item): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair.extract()?;
                     self.pack(buf, &k, depth + 1)?;
@@ -208,26 +212,25 @@ impl<'py> Ser<'_, 'py> {
                 }
                 return Ok(());
             }
-            msgpack::pack_map_header(buf, d.len());
+            Packer::new(buf).map_header(d.len() as u32);
             for (k, item) in d.iter() {
                 self.pack(buf, &k, depth + 1)?;
                 self.pack(buf, &item, depth + 1)?;
             }
         } else if v.is_instance(geojson_class(py)?)? {
             let text = v.call_method0(intern!(py, "dumps"))?;
-            msgpack::pack_particle_bytes(
-                buf,
-                wire::P_GEOJSON,
+            Packer::new(buf).particle_str(
+                particle::GEOJSON,
                 str_bytes(py, text.cast::<PyString>()?)?.as_bytes(),
             );
         } else {
             match special(v)? {
-                Special::Wildcard => buf.extend_from_slice(&[0xd4, 0xff, 0x00]),
-                Special::Infinite => buf.extend_from_slice(&[0xd4, 0xff, 0x01]),
-                Special::Null => msgpack::pack_nil(buf),
+                Special::Wildcard => Packer::new(buf).ext(EXT_SPECIAL, &[0]),
+                Special::Infinite => Packer::new(buf).ext(EXT_SPECIAL, &[1]),
+                Special::Null => Packer::new(buf).nil(),
                 _ => {
                     let (t, b) = self.serialize_other(v)?;
-                    msgpack::pack_particle_bytes(buf, t, &b);
+                    Packer::new(buf).particle_str(t, &b);
                 }
             }
         }
@@ -237,16 +240,14 @@ impl<'py> Ser<'_, 'py> {
     /// Writes one op carrying `v` as its value.
     pub fn write_op(
         &self,
-        w: &mut MsgWriter,
+        w: &mut MsgWriter<'_>,
         op: u8,
         bin: &str,
         v: &Bound<'py, PyAny>,
     ) -> PyResult<()> {
-        w.begin_op(op, wire::P_NULL, bin.as_bytes())
-            .map_err(|e| param_err(self.py, e.message()))?;
-        let t = self.write_particle(w.value_buf(), v)?;
-        w.set_op_particle(t);
-        w.end_op().map_err(|e| param_err(self.py, e.message()))
+        let s = begin_op(w, op, bin.as_bytes()).map_err(|e| param_err(self.py, e.message()))?;
+        let t = self.write_particle(w.buffer(), v)?;
+        end_op(w, s, t).map_err(|e| param_err(self.py, e.message()))
     }
 }
 
@@ -351,15 +352,15 @@ impl<'a, 'py> De<'a, 'py> {
     pub fn particle(&self, particle: u8, data: &[u8]) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         Ok(match particle {
-            wire::P_NULL => py.None().into_bound(py),
-            wire::P_INTEGER => i64::from_be_bytes(eight(py, data)?)
+            particle::NULL => py.None().into_bound(py),
+            particle::INTEGER => i64::from_be_bytes(eight(py, data)?)
                 .into_pyobject(py)?
                 .into_any(),
-            wire::P_FLOAT => f64::from_bits(u64::from_be_bytes(eight(py, data)?))
+            particle::FLOAT => f64::from_bits(u64::from_be_bytes(eight(py, data)?))
                 .into_pyobject(py)?
                 .into_any(),
-            wire::P_STRING => PyString::new(py, &String::from_utf8_lossy(data)).into_any(),
-            wire::P_BLOB => {
+            particle::STRING => PyString::new(py, &String::from_utf8_lossy(data)).into_any(),
+            particle::BLOB => {
                 if self.user_blobs()? {
                     let pair = match self.pair {
                         Some(p) => p.clone(),
@@ -372,26 +373,26 @@ impl<'a, 'py> De<'a, 'py> {
                     PyBytes::new(py, data).into_any()
                 }
             }
-            wire::P_PYTHON => self.unpickle(data)?,
-            wire::P_BOOL => PyBool::new(py, data.first().is_some_and(|&b| b != 0))
+            particle::PYTHON_BLOB => self.unpickle(data)?,
+            particle::BOOL => PyBool::new(py, data.first().is_some_and(|&b| b != 0))
                 .to_owned()
                 .into_any(),
-            wire::P_HLL => match py
+            particle::HLL => match py
                 .import("aerospike")
                 .and_then(|m| m.getattr("HyperLogLog"))
             {
                 Ok(cls) => cls.call1((PyBytes::new(py, data),))?,
                 Err(_) => PyBytes::new(py, data).into_any(),
             },
-            wire::P_GEOJSON => {
+            particle::GEOJSON => {
                 let text = aeropy_core::value::geojson_text(data)
                     .map_err(|e| client_err(py, e.message()))?;
                 self.geojson(text.as_bytes())?
             }
-            wire::P_LIST | wire::P_MAP if self.raw_collections => {
+            particle::LIST | particle::MAP if self.raw_collections => {
                 PyByteArray::new(py, data).into_any()
             }
-            wire::P_LIST | wire::P_MAP => {
+            particle::LIST | particle::MAP => {
                 let mut u = Unpacker::new(data);
                 self.unpack(&mut u, 0)?
             }
@@ -405,27 +406,23 @@ impl<'a, 'py> De<'a, 'py> {
             return Err(client_err(py, "msgpack nested too deeply"));
         }
         let bad =
-            |e: aeropy_core::Error| client_err(py, format!("bad list/map data: {}", e.message()));
-        Ok(match u.read_item().map_err(bad)? {
-            Item::Nil => py.None().into_bound(py),
-            Item::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
-            Item::Int(i) => i.into_pyobject(py)?.into_any(),
-            Item::UInt(v) => v.into_pyobject(py)?.into_any(),
-            Item::Float(f) => f.into_pyobject(py)?.into_any(),
-            Item::Bytes(s) => match s.split_first() {
+            |e: aeropy_protocol::ProtocolError| client_err(py, format!("bad list/map data: {e}"));
+        Ok(match u.next_token().map_err(bad)? {
+            Token::Nil => py.None().into_bound(py),
+            Token::Bool(b) => PyBool::new(py, b).to_owned().into_any(),
+            Token::Int(i) => i.into_pyobject(py)?.into_any(),
+            Token::UInt(v) => v.into_pyobject(py)?.into_any(),
+            Token::Float(f) => f.into_pyobject(py)?.into_any(),
+            Token::Str { ptype, bytes } => self.msgpack_bytes(ptype, bytes)?,
+            // A msgpack bin: other clients' blobs, particle type first as in a str.
+            Token::Bin(s) => match s.split_first() {
                 None => PyString::new(py, "").into_any(),
-                Some((&wire::P_STRING, rest)) => {
-                    PyString::new(py, &String::from_utf8_lossy(rest)).into_any()
-                }
-                Some((&wire::P_BLOB, rest)) => PyBytes::new(py, rest).into_any(),
-                Some((&wire::P_GEOJSON, rest)) => self.geojson(rest)?,
-                Some((&wire::P_PYTHON, rest)) => self.unpickle(rest)?,
-                Some((_, rest)) => PyByteArray::new(py, rest).into_any(),
+                Some((&ptype, rest)) => self.msgpack_bytes(ptype, rest)?,
             },
-            Item::Array(n) => {
+            Token::Array(n) => {
                 let l = PyList::empty(py);
                 for _ in 0..n {
-                    if peek_ext(u) {
+                    if u.next_is_ext() {
                         u.skip().map_err(bad)?;
                         continue;
                     }
@@ -433,10 +430,10 @@ impl<'a, 'py> De<'a, 'py> {
                 }
                 l.into_any()
             }
-            Item::Map(n) => {
+            Token::Map(n) => {
                 let d = PyDict::new(py);
                 for _ in 0..n {
-                    if peek_ext(u) {
+                    if u.next_is_ext() {
                         u.skip().map_err(bad)?;
                         u.skip().map_err(bad)?;
                         continue;
@@ -451,14 +448,21 @@ impl<'a, 'py> De<'a, 'py> {
                 }
                 d.into_any()
             }
-            Item::Ext(_, _) => py.None().into_bound(py),
+            Token::Ext { .. } => py.None().into_bound(py),
         })
     }
-}
 
-fn peek_ext(u: &Unpacker<'_>) -> bool {
-    u.peek_byte()
-        .is_some_and(|b| matches!(b, 0xc7..=0xc9 | 0xd4..=0xd8))
+    /// A str/bin item inside a list or map, by its particle-type prefix.
+    fn msgpack_bytes(&self, ptype: u8, rest: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        Ok(match ptype {
+            particle::STRING => PyString::new(py, &String::from_utf8_lossy(rest)).into_any(),
+            particle::BLOB => PyBytes::new(py, rest).into_any(),
+            particle::GEOJSON => self.geojson(rest)?,
+            particle::PYTHON_BLOB => self.unpickle(rest)?,
+            _ => PyByteArray::new(py, rest).into_any(),
+        })
+    }
 }
 
 fn eight(py: Python<'_>, data: &[u8]) -> PyResult<[u8; 8]> {

@@ -1,10 +1,9 @@
 """EMBEDDED-ONLY checks: things a real server does not have, so never run against
 AEROSPIKE_HOSTS.
 
-Refusals: features the embedded server does not implement yet must fail clearly (result
-16, UNSUPPORTED_FEATURE, which the official client raises as UnsupportedFeature), never
-succeed wrongly. A real server would run them, hence here. When a feature lands, its row
-here fails: move it to a shared test with real-server expectations.
+(Refusals of features not built yet, answered 16 UNSUPPORTED_FEATURE, lived here while the
+server grew: scans, CDT, expressions, queries and UDFs now have shared tests instead.
+tests/test_vectors_server.py still checks that unbuilt features are refused clearly.)
 
 Routing: the official client must send each key to the node that masters its partition.
 The embedded nodes share one store (any node could answer), so correct routing only shows
@@ -23,7 +22,6 @@ from typing import Any
 import pytest
 from conformance_harness import (
     OK,
-    SET,
     K,
     Raises,
     Record,
@@ -44,22 +42,6 @@ CASES = {
     "traffic": [(put(K(f"route-{i}"), {"i": i}), OK) for i in range(N_KEYS)]
     + [(get(K(f"route-{i}")), OK) for i in range(N_KEYS)]
     + [(call("get_node_names"), OK)],
-}
-
-UNSUPPORTED = Raises("UnsupportedFeature", 16)
-REFUSALS = {
-    # Background UDF scans and stream UDF aggregations are not implemented yet.
-    "background-udf-scan": [
-        (
-            call(
-                "scan",
-                "test",
-                SET(),
-                then=[("apply", ["anymodule", "anyfunction", []]), ("execute_background", [])],
-            ),
-            UNSUPPORTED,
-        ),
-    ],
 }
 
 
@@ -113,16 +95,6 @@ def test_no_misrouted_requests(traffic: Any) -> None:
         pytest.skip(f"no misrouting counter among {sorted(after[0])}")
     moved = [sum(a[k] - b.get(k, 0) for k in keys) for b, a in zip(before, after)]
     assert moved == [0] * len(moved), f"misrouted per node: {moved}"
-
-
-@pytest.fixture(scope="module")
-def refusals(driver: Any, cluster_hosts: Any) -> Any:
-    return driver(cluster_hosts, REFUSALS, "refusals")
-
-
-@pytest.mark.parametrize("case", list(REFUSALS))
-def test_unsupported_feature_refused(refusals: Any, case: str) -> None:
-    check_case(case, REFUSALS[case], outcomes_for(refusals, case))
 
 
 # -- node loss and return (needs aerospike.testing.Server: stop_node/start_node) -----------

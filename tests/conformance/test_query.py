@@ -7,6 +7,7 @@ Index names are this run's set name plus a suffix, so runs never collide.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from conformance_harness import (
     SET,
     C,
     Case,
+    Geo,
     H,
     K,
     Ok,
@@ -56,6 +58,30 @@ def ids(want: list[int], bins: set | None = None) -> Satisfies:
     return Satisfies(pred)
 
 
+def GEO_PT(lng: float, lat: float) -> Geo:
+    return Geo(json.dumps({"type": "Point", "coordinates": [lng, lat]}))
+
+
+# A square of about 0.1 degree around the origin (contains geo0 and geo1, not geo2), and a
+# region record (geo3) covering (0.5, 0.5).
+SQUARE = json.dumps(
+    {
+        "type": "Polygon",
+        "coordinates": [
+            [[-0.05, -0.05], [0.05, -0.05], [0.05, 0.05], [-0.05, 0.05], [-0.05, -0.05]]
+        ],
+    }
+)
+GEO_REGION = Geo(
+    json.dumps(
+        {
+            "type": "Polygon",
+            "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]],
+        }
+    )
+)
+
+
 def idx(sfx: str) -> Any:
     return SET(f"_{sfx}")  # index name: this run's set name + suffix
 
@@ -66,6 +92,12 @@ SETUP: Case = [
     (call("index_string_create", "test", SET(), "name", idx("name")), Ok(0)),
     (call("index_list_create", "test", SET(), "tags", C("INDEX_STRING"), idx("tags")), Ok(0)),
     (call("index_map_keys_create", "test", SET(), "attrs", C("INDEX_STRING"), idx("ak")), Ok(0)),
+    # Points for the geo index: p0 at the origin, p1 ~1.1 km east, p2 ~111 km north.
+    (put(K("geo0"), {"i": 1000, "loc": GEO_PT(0.0, 0.0)}), OK),
+    (put(K("geo1"), {"i": 1001, "loc": GEO_PT(0.01, 0.0)}), OK),
+    (put(K("geo2"), {"i": 1002, "loc": GEO_PT(0.0, 1.0)}), OK),
+    (put(K("geo3"), {"i": 1003, "loc": GEO_REGION}), OK),
+    (call("index_geo2dsphere_create", "test", SET(), "loc", idx("loc")), Ok(0)),
     (sleep(0.3), OK),
 ]
 
@@ -80,6 +112,15 @@ CASES: dict[str, Case] = {
     ],
     "mapkeys-contains": [
         (query("contains", "attrs", C("INDEX_TYPE_MAPKEYS"), "k2"), ids([2, 6, 10, 14])),
+    ],
+    "geo-within-radius": [
+        (query("geo_within_radius", "loc", 0.0, 0.0, 5000), ids([1000, 1001])),
+    ],
+    "geo-within-region": [
+        (query("geo_within_geojson_region", "loc", SQUARE), ids([1000, 1001])),
+    ],
+    "geo-regions-containing-point": [
+        (query("geo_contains_point", "loc", 0.5, 0.5), ids([1003])),
     ],
     "select-bins": [
         (query("between", "i", 0, 1, select=["i", "name"]), ids([0, 1], bins={"i", "name"})),
@@ -106,7 +147,10 @@ CASES: dict[str, Case] = {
         (poll(query("equals", "tmp", 1), until="IndexNotFound"), Raises("IndexNotFound", 201)),
     ],
     "teardown": [
-        *[(call("index_remove", "test", idx(s)), Ok(0)) for s in ("i", "name", "tags", "ak")],
+        *[
+            (call("index_remove", "test", idx(s)), Ok(0))
+            for s in ("i", "name", "tags", "ak", "loc")
+        ],
     ],
 }
 

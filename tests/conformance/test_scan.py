@@ -157,7 +157,13 @@ CASES: dict[str, Case] = {
         (sleep(1.0), OK),
         (
             call("job_info", VAR("job"), C("JOB_SCAN")),
-            Satisfies(lambda v: None if v.get("status") == 2 else f"job_info {v!r}"),
+            Satisfies(
+                lambda v: (
+                    None
+                    if v.get("status") == 2  # JOB_STATUS_COMPLETED
+                    else f"job_info {v!r}"
+                )
+            ),
         ),
         (scan("test", "bg"), records([{"i": 100 + i, "x": 1} for i in range(5)], gen=2)),
     ],

@@ -16,6 +16,9 @@ from typing import Any
 import pytest
 from conformance_harness import (
     OK,
+    SET,
+    VAR,
+    C,
     Case,
     K,
     Meta,
@@ -23,12 +26,14 @@ from conformance_harness import (
     Raises,
     Record,
     Satisfies,
+    ScanBins,
     call,
     check_case,
     get,
     outcomes_for,
     poll,
     put,
+    sleep,
 )
 
 SOURCE = Path(__file__).resolve().parent / "drivers" / "udf" / "conf_udf.lua"
@@ -94,6 +99,32 @@ def cases(path: str) -> dict[str, Case]:
         "apply-unknown-function": [
             (put(K("nofn"), {"a": 1}), OK),
             (apply(K("nofn"), "no_such_function"), UDF_ERROR),
+        ],
+        # A background scan running a record UDF on every record of a set (a job).
+        "background-udf-scan": [
+            *[(put(K(f"bg{i}", set="+bg"), {"n": i}), OK) for i in range(4)],
+            (
+                call(
+                    "scan",
+                    "test",
+                    SET("bg"),
+                    save="job",
+                    then=[
+                        ("apply", [MODULE, "add", ["n", 10]]),
+                        ("execute_background", []),
+                    ],
+                ),
+                Satisfies(lambda v: None if isinstance(v, int) and v > 0 else f"job id {v!r}"),
+            ),
+            (sleep(1.0), OK),
+            (
+                call("job_info", VAR("job"), C("JOB_SCAN")),
+                Satisfies(lambda v: None if v.get("status") == 2 else f"job_info {v!r}"),
+            ),
+            (
+                call("scan", "test", SET("bg"), then=[("results", [])]),
+                ScanBins([{"n": 10 + i} for i in range(4)]),
+            ),
         ],
         "remove-module": [
             (call("udf_remove", f"{MODULE}.lua"), Ok(0)),

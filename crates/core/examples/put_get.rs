@@ -2,7 +2,9 @@
 //!
 //! `cargo run -p aeropy-core --example put_get`
 
-use aeropy_core::wire::{OP_INCR, OP_READ, P_INTEGER, P_NULL};
+use aeropy_core::client::write_op;
+use aeropy_core::protocol::msg::op;
+use aeropy_core::protocol::particle;
 use aeropy_core::{Bins, Client, ClusterConfig, Key, Policy, Record, UserKey, Value, WriteMeta};
 use aeropy_server::{Cluster, ClusterConfig as ServerConfig};
 
@@ -36,8 +38,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     client.operate(
         &key,
         &|w| {
-            w.op(OP_INCR, P_INTEGER, b"visits", &41i64.to_be_bytes())?;
-            w.op(OP_READ, P_NULL, b"visits", &[])
+            write_op(
+                w,
+                op::INCR,
+                particle::INTEGER,
+                b"visits",
+                &41i64.to_be_bytes(),
+            )?;
+            write_op(w, op::READ, particle::NULL, b"visits", &[])
         },
         &WriteMeta::default(),
         &policy,

@@ -2,8 +2,7 @@
 
 use std::time::Instant;
 
-use aeropy_protocol::admin::{self, AdminHeader, BCRYPT_COST, BCRYPT_SALT};
-use base64::Engine;
+use aeropy_protocol::admin::{self, AdminHeader};
 
 use crate::error::{Error, Result};
 use crate::node::{exchange, Socket};
@@ -27,18 +26,8 @@ impl Credentials {
 
 /// `bcrypt(password)` with the protocol's fixed salt, as a 60-character `$2a$10$...`.
 pub fn hash_password(password: &str) -> Result<String> {
-    let engine = base64::engine::GeneralPurpose::new(
-        &base64::alphabet::BCRYPT,
-        base64::engine::general_purpose::NO_PAD,
-    );
-    let raw = engine
-        .decode(BCRYPT_SALT)
-        .map_err(|e| Error::Client(format!("bad bcrypt salt: {e}")))?;
-    let salt = <[u8; 16]>::try_from(raw.as_slice())
-        .map_err(|_| Error::Client("bad bcrypt salt length".into()))?;
-    let parts = bcrypt::hash_with_salt(password, BCRYPT_COST, salt)
-        .map_err(|e| Error::Param(format!("cannot hash the password: {e}")))?;
-    Ok(parts.format_for_version(bcrypt::Version::TwoA))
+    admin::hash_password(password)
+        .map_err(|e| Error::Param(format!("cannot hash the password: {e}")))
 }
 
 /// Logs a fresh socket in. A server without security (result 52) accepts the socket as is.
@@ -76,24 +65,5 @@ pub(crate) fn login(
             ),
             in_doubt: false,
         }),
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hashes_like_libcrypt() {
-        // Reference values from the system's crypt(3) with the same salt.
-        assert_eq!(
-            hash_password("admin").unwrap(),
-            "$2a$10$7EqJtq98hPqEX7fNZaFWoO1mVO/4MLpGzsqojz6E9Gef6iXDjXdDa"
-        );
-        assert_eq!(
-            hash_password("secret pw").unwrap(),
-            "$2a$10$7EqJtq98hPqEX7fNZaFWoO1bupH.tjYNDoT7JsCIZ8v82OU8viPO6"
-        );
     }
 }

@@ -8,7 +8,13 @@ use crate::error::{Error, Result};
 use crate::key::Key;
 use crate::node::Node;
 use crate::policy::Policy;
-use crate::wire::{self, MsgWriter, Reply};
+use aeropy_protocol::batch::{
+    BatchWriter, RowHeader, PARENT_ALLOW_INLINE, PARENT_RESPOND_ALL_KEYS,
+};
+use aeropy_protocol::msg::{self as wire, field, op, Message, MsgWriter, MAX_BIN_NAME_LEN};
+use aeropy_protocol::particle;
+
+use crate::client::finish;
 
 /// Which bins a batch read returns.
 #[derive(Debug, Clone, Copy)]
@@ -21,13 +27,9 @@ pub enum BatchBins<'a> {
     Header,
 }
 
-const FIELD_BATCH_INDEX: u8 = 41;
-const INFO1_BATCH: u8 = 0x08;
 /// Parent flags as the official client sends them: allow inline, respond for all keys,
 /// report error records.
-const PARENT_FLAGS: u8 = 0x0d;
-const ROW_REPEAT: u8 = 0x01;
-const ROW_INFO_TTL: u8 = 0x0a;
+const PARENT_FLAGS: u8 = PARENT_ALLOW_INLINE | PARENT_RESPOND_ALL_KEYS | 0x08;
 
 /// The reply bodies of a batch: every row of every node, in any order.
 #[derive(Debug, Default)]
@@ -37,13 +39,13 @@ pub struct BatchReplies {
 
 impl BatchReplies {
     /// Calls `f` for every row (`Reply::batch_index` is the key's position).
-    pub fn for_each(&self, mut f: impl FnMut(&Reply<'_>) -> Result<()>) -> Result<()> {
+    pub fn for_each(&self, mut f: impl FnMut(&Message<'_>) -> Result<()>) -> Result<()> {
         for body in &self.bodies {
             let mut at = 0;
             while at < body.len() {
-                let (r, used) = Reply::parse_prefix(&body[at..])?;
+                let (r, used) = Message::parse_prefix(&body[at..])?;
                 at += used;
-                if r.info3 & wire::INFO3_LAST != 0 {
+                if r.header.info3 & wire::INFO3_LAST != 0 {
                     break;
                 }
                 f(&r)?;
@@ -64,65 +66,54 @@ fn build_request(
         BatchBins::Names(_) => wire::INFO1_READ,
         BatchBins::Header => wire::INFO1_READ | wire::INFO1_GET_NO_BINS,
     };
+    let bad_op = |e| Error::Param(format!("cannot encode the batch: {e}"));
     let mut data = Vec::with_capacity(5 + indexes.len() * 30);
-    let count = u32::try_from(indexes.len()).map_err(|_| Error::Param("too many keys".into()))?;
-    data.extend_from_slice(&count.to_be_bytes());
-    data.push(PARENT_FLAGS);
+    let mut rows = BatchWriter::start(&mut data, PARENT_FLAGS);
     let mut prev: Option<&Key> = None;
     for &i in indexes {
         let k = &keys[i];
-        data.extend_from_slice(&(i as u32).to_be_bytes());
-        data.extend_from_slice(&k.digest);
+        let index = u32::try_from(i).map_err(|_| Error::Param("too many keys".into()))?;
         if prev.is_some_and(|p| p.namespace == k.namespace && p.set == k.set) {
-            data.push(ROW_REPEAT);
+            rows.repeat_row(index, &k.digest);
             continue;
         }
         prev = Some(k);
-        // flags, info1, info2, info3 (flag 0x02), record TTL (flag 0x08)
-        data.extend_from_slice(&[ROW_INFO_TTL, info1, 0, 0]);
-        data.extend_from_slice(&0u32.to_be_bytes());
-        let n_fields: u16 = if k.set.is_empty() { 1 } else { 2 };
-        let n_ops: u16 = match bins {
-            BatchBins::Names(n) => {
-                u16::try_from(n.len()).map_err(|_| Error::Param("too many bins".into()))?
-            }
-            _ => 0,
+        let header = RowHeader {
+            info1,
+            ttl: Some(0),
+            ..RowHeader::default()
         };
-        data.extend_from_slice(&n_fields.to_be_bytes());
-        data.extend_from_slice(&n_ops.to_be_bytes());
-        for (t, v) in [
-            (wire::FIELD_NAMESPACE, k.namespace.as_bytes()),
-            (wire::FIELD_SET, k.set.as_bytes()),
-        ]
-        .iter()
-        .take(usize::from(n_fields))
-        {
-            data.extend_from_slice(&((v.len() + 1) as u32).to_be_bytes());
-            data.push(*t);
-            data.extend_from_slice(v);
+        rows.row(index, &k.digest, &header);
+        rows.field(field::NAMESPACE, k.namespace.as_bytes());
+        if !k.set.is_empty() {
+            rows.field(field::SET, k.set.as_bytes());
         }
         if let BatchBins::Names(names) = bins {
+            if names.len() > usize::from(u16::MAX) {
+                return Err(Error::Param("too many bins".into()));
+            }
             for n in names {
-                if n.len() > wire::MAX_BIN_NAME {
+                if n.len() > MAX_BIN_NAME_LEN {
                     return Err(Error::Param(format!(
-                        "bin name too long (max 15 bytes): {n:?}"
+                        "bin name too long (max {MAX_BIN_NAME_LEN} bytes): {n:?}"
                     )));
                 }
-                data.extend_from_slice(&((4 + n.len()) as u32).to_be_bytes());
-                data.extend_from_slice(&[wire::OP_READ, wire::P_NULL, 0, n.len() as u8]);
-                data.extend_from_slice(n.as_bytes());
+                rows.op(op::READ, particle::NULL, n.as_bytes(), &[])
+                    .map_err(bad_op)?;
             }
         }
     }
-    let mut w = MsgWriter::default();
+    rows.finish();
     let mut h = read_header(policy, 0);
-    h.info1 = (h.info1 & !wire::INFO1_READ) | INFO1_BATCH;
-    w.begin(&h);
+    h.info1 = (h.info1 & !wire::INFO1_READ) | wire::INFO1_BATCH;
+    let mut req = Vec::with_capacity(data.len() + 64);
+    let mut w = MsgWriter::start(&mut req, &h);
     if let Some(f) = &policy.filter_exp {
-        w.field(wire::FIELD_FILTER_EXP, f);
+        w.field(field::FILTER_EXP, f);
     }
-    w.field(FIELD_BATCH_INDEX, &data);
-    Ok(w.finish()?.to_vec())
+    w.field(field::BATCH_INDEX, &data);
+    finish(w)?;
+    Ok(req)
 }
 
 /// Runs one node's part of the batch; appends the reply bodies.
@@ -137,11 +128,11 @@ fn run_node(
     node.send_stream(request, deadline, idle, |body| {
         let mut at = 0;
         while at < body.len() {
-            let (r, used) = Reply::parse_prefix(&body[at..])?;
+            let (r, used) = Message::parse_prefix(&body[at..])?;
             at += used;
-            if r.info3 & wire::INFO3_LAST != 0 {
+            if r.header.info3 & wire::INFO3_LAST != 0 {
                 bodies.push(body.to_vec());
-                return match r.result_code {
+                return match r.header.result_code {
                     0 => Ok(true),
                     c => Err(Error::server(i32::from(c), false)),
                 };

@@ -13,12 +13,16 @@ use crate::error::{Error, Result};
 use crate::key::Key;
 use crate::node::Node;
 use crate::policy::{GenerationPolicy, Policy, RecordExists, WriteMeta};
-use crate::wire::{self, Header, MsgWriter, OpView, Reply};
+use aeropy_protocol::frame;
+use aeropy_protocol::msg::{
+    self as wire, op, Message, MsgHeader, MsgWriter, Op, OpStart, MAX_BIN_NAME_LEN,
+};
+use aeropy_protocol::particle;
 
 /// Writes the bins of a put as ops.
 pub trait BinEncoder {
     /// Appends one op per bin to `w`.
-    fn encode_bins(&self, w: &mut MsgWriter) -> Result<()>;
+    fn encode_bins(&self, w: &mut MsgWriter<'_>) -> Result<()>;
 }
 
 /// Receives a record from a reply.
@@ -26,7 +30,7 @@ pub trait RecordVisitor {
     /// Generation and void time (seconds since 2010-01-01, 0 = never expires).
     fn meta(&mut self, generation: u32, void_time: u32);
     /// One returned bin or op result, in reply order.
-    fn bin(&mut self, op: &OpView<'_>) -> Result<()>;
+    fn bin(&mut self, op: &Op<'_>) -> Result<()>;
 }
 
 /// Where a command goes.
@@ -54,25 +58,25 @@ pub struct Client {
 }
 
 /// Header for a read.
-pub fn read_header(policy: &Policy, info1: u8) -> Header {
+pub fn read_header(policy: &Policy, info1: u8) -> MsgHeader {
     let mut info1 = wire::INFO1_READ | info1;
     if policy.read_mode_all {
         info1 |= wire::INFO1_READ_MODE_AP_ALL;
     }
-    Header {
+    MsgHeader {
         info1,
-        timeout_ms: timeout_ms(policy),
-        ..Header::default()
+        transaction_ttl: timeout_ms(policy),
+        ..MsgHeader::default()
     }
 }
 
 /// Header for a write with `meta`.
-pub fn write_header(policy: &Policy, meta: &WriteMeta, info2: u8) -> Header {
-    let mut h = Header {
+pub fn write_header(policy: &Policy, meta: &WriteMeta, info2: u8) -> MsgHeader {
+    let mut h = MsgHeader {
         info2: wire::INFO2_WRITE | info2,
-        ttl: meta.ttl,
-        timeout_ms: timeout_ms(policy),
-        ..Header::default()
+        record_ttl: meta.ttl,
+        transaction_ttl: timeout_ms(policy),
+        ..MsgHeader::default()
     };
     match meta.exists {
         RecordExists::Update => {}
@@ -105,29 +109,92 @@ fn timeout_ms(policy: &Policy) -> u32 {
     u32::try_from(policy.total_timeout.as_millis()).unwrap_or(u32::MAX)
 }
 
-/// Starts a key command: header, namespace, set, digest and (send_key) the user key.
-pub fn begin_key_command(w: &mut MsgWriter, key: &Key, header: &Header, send_key: bool) {
-    w.begin(header);
-    w.field(wire::FIELD_NAMESPACE, key.namespace.as_bytes());
+/// Starts a key command at the end of `buf`: header, namespace, set, digest and
+/// (send_key) the user key.
+pub fn begin_key_command<'b>(
+    buf: &'b mut Vec<u8>,
+    key: &Key,
+    header: &MsgHeader,
+    send_key: bool,
+) -> MsgWriter<'b> {
+    let mut w = MsgWriter::start(buf, header);
+    write_key_fields(&mut w, key, send_key);
+    w
+}
+
+/// Appends the namespace, set, digest and (send_key) user-key fields of `key`.
+pub fn write_key_fields(w: &mut MsgWriter<'_>, key: &Key, send_key: bool) {
+    w.namespace_field(key.namespace.as_bytes());
     if !key.set.is_empty() {
-        w.field(wire::FIELD_SET, key.set.as_bytes());
+        w.set_field(key.set.as_bytes());
     }
-    w.field(wire::FIELD_DIGEST, &key.digest);
+    w.digest_field(&key.digest);
     if send_key {
         if let Some(uk) = &key.user_key {
             let (t, b) = uk.particle();
-            w.field_parts(wire::FIELD_KEY, &[&[t], &b]);
+            w.key_field(t, &b);
         }
     }
 }
 
+/// Opens an op whose value the caller appends to `w.buffer()` (and may fail half-way);
+/// close it with [`end_op`]. Rejects bin names over 15 bytes.
+pub fn begin_op(w: &mut MsgWriter<'_>, op_type: u8, bin: &[u8]) -> Result<OpStart> {
+    if bin.len() > MAX_BIN_NAME_LEN {
+        return Err(Error::Param(format!(
+            "bin name too long (max {MAX_BIN_NAME_LEN} bytes): {:?}",
+            String::from_utf8_lossy(bin)
+        )));
+    }
+    w.op_begin(op_type, bin).map_err(request_error)
+}
+
+/// Closes the op opened by [`begin_op`] with its particle type.
+pub fn end_op(w: &mut MsgWriter<'_>, start: OpStart, particle_type: u8) -> Result<()> {
+    w.op_end(start, particle_type).map_err(request_error)
+}
+
+/// Appends a whole op (bin name checked).
+pub fn write_op(
+    w: &mut MsgWriter<'_>,
+    op_type: u8,
+    particle_type: u8,
+    bin: &[u8],
+    value: &[u8],
+) -> Result<()> {
+    let s = begin_op(w, op_type, bin)?;
+    w.buffer().extend_from_slice(value);
+    end_op(w, s, particle_type)
+}
+
+/// Finishes a request (counts and proto length); rejects one the server would refuse.
+pub fn finish(w: MsgWriter<'_>) -> Result<()> {
+    w.finish_checked()
+        .map(|_| ())
+        .map_err(|_| Error::Param("record too big for one request".into()))
+}
+
+fn request_error(e: aeropy_protocol::ProtocolError) -> Error {
+    Error::Param(format!("cannot encode the request: {e}"))
+}
+
+/// Parses a single-record reply body (after the proto header).
+pub fn parse_reply(body: &[u8]) -> Result<Message<'_>> {
+    Ok(Message::parse(body)?)
+}
+
+/// Calls `f` for every op of a reply, in order.
+pub fn for_each_op<'a>(r: &Message<'a>, mut f: impl FnMut(&Op<'a>) -> Result<()>) -> Result<()> {
+    r.ops().try_for_each(|op| f(&op))
+}
+
 /// Reads a reply: meta and bins to `visitor`; `Ok(false)` for "record not found".
 pub fn visit_reply(body: &[u8], visitor: &mut dyn RecordVisitor) -> Result<bool> {
-    let r = Reply::parse(body)?;
-    match r.result_code {
+    let r = parse_reply(body)?;
+    match r.header.result_code {
         0 => {
-            visitor.meta(r.generation, r.void_time);
-            r.for_each_op(|op| visitor.bin(&op))?;
+            visitor.meta(r.header.generation, r.header.record_ttl);
+            for_each_op(&r, |op| visitor.bin(op))?;
             Ok(true)
         }
         2 => Ok(false),
@@ -137,7 +204,7 @@ pub fn visit_reply(body: &[u8], visitor: &mut dyn RecordVisitor) -> Result<bool>
 
 /// The result code of a reply.
 pub fn reply_code(body: &[u8]) -> Result<u8> {
-    Ok(Reply::parse(body)?.result_code)
+    Ok(parse_reply(body)?.header.result_code)
 }
 
 impl Client {
@@ -182,7 +249,7 @@ impl Client {
                 .node_for(route.namespace, pid, route.write, policy.replica, attempt)
                 .and_then(|node| node.send(request, deadline, out));
             let err = match res {
-                Ok(wire::MSG_AS) => return Ok(()),
+                Ok(frame::TYPE_MSG) => return Ok(()),
                 Ok(t) => Error::Parse(format!("unexpected reply message type {t}")),
                 Err(e) => e,
             };
@@ -213,11 +280,17 @@ impl Client {
         meta: &WriteMeta,
         policy: &Policy,
     ) -> Result<()> {
-        let mut w = MsgWriter::default();
-        begin_key_command(&mut w, key, &write_header(policy, meta, 0), policy.send_key);
+        let mut req = Vec::new();
+        let mut w = begin_key_command(
+            &mut req,
+            key,
+            &write_header(policy, meta, 0),
+            policy.send_key,
+        );
         bins.encode_bins(&mut w)?;
+        finish(w)?;
         let mut out = Vec::new();
-        self.run((key, true).into(), policy, w.finish()?, &mut out)?;
+        self.run((key, true).into(), policy, &req, &mut out)?;
         match reply_code(&out)? {
             0 => Ok(()),
             c => Err(Error::server(i32::from(c), false)),
@@ -232,23 +305,24 @@ impl Client {
         policy: &Policy,
         visitor: &mut dyn RecordVisitor,
     ) -> Result<bool> {
-        let mut w = MsgWriter::default();
+        let mut req = Vec::new();
         match bins {
-            None => begin_key_command(
-                &mut w,
+            None => finish(begin_key_command(
+                &mut req,
                 key,
                 &read_header(policy, wire::INFO1_GET_ALL),
                 false,
-            ),
+            ))?,
             Some(names) => {
-                begin_key_command(&mut w, key, &read_header(policy, 0), false);
+                let mut w = begin_key_command(&mut req, key, &read_header(policy, 0), false);
                 for n in names {
-                    w.op(wire::OP_READ, wire::P_NULL, n.as_bytes(), &[])?;
+                    write_op(&mut w, op::READ, particle::NULL, n.as_bytes(), &[])?;
                 }
+                finish(w)?;
             }
         }
         let mut out = Vec::new();
-        self.run((key, false).into(), policy, w.finish()?, &mut out)?;
+        self.run((key, false).into(), policy, &req, &mut out)?;
         visit_reply(&out, visitor)
     }
 
@@ -256,31 +330,32 @@ impl Client {
     pub fn operate(
         &self,
         key: &Key,
-        encode: &dyn Fn(&mut MsgWriter) -> Result<()>,
+        encode: &dyn Fn(&mut MsgWriter<'_>) -> Result<()>,
         meta: &WriteMeta,
         policy: &Policy,
         visitor: &mut dyn RecordVisitor,
     ) -> Result<bool> {
-        let mut w = MsgWriter::default();
-        begin_key_command(&mut w, key, &Header::default(), policy.send_key);
+        let mut req = Vec::new();
+        let mut w = begin_key_command(&mut req, key, &MsgHeader::default(), policy.send_key);
         encode(&mut w)?;
         let write = finish_operate_header(&mut w, policy, meta);
+        finish(w)?;
         let mut out = Vec::new();
-        self.run((key, write).into(), policy, w.finish()?, &mut out)?;
+        self.run((key, write).into(), policy, &req, &mut out)?;
         visit_reply(&out, visitor)
     }
 
     /// Removes a record; `Ok(false)` when it did not exist.
     pub fn remove(&self, key: &Key, meta: &WriteMeta, policy: &Policy) -> Result<bool> {
-        let mut w = MsgWriter::default();
-        begin_key_command(
-            &mut w,
+        let mut req = Vec::new();
+        finish(begin_key_command(
+            &mut req,
             key,
             &write_header(policy, meta, wire::INFO2_DELETE),
             policy.send_key,
-        );
+        ))?;
         let mut out = Vec::new();
-        self.run((key, true).into(), policy, w.finish()?, &mut out)?;
+        self.run((key, true).into(), policy, &req, &mut out)?;
         match reply_code(&out)? {
             0 => Ok(true),
             2 => Ok(false),
@@ -304,19 +379,25 @@ impl Client {
     }
 }
 
-/// Sets the header of an operate from the ops written and returns whether it writes.
-pub fn finish_operate_header(w: &mut MsgWriter, policy: &Policy, meta: &WriteMeta) -> bool {
-    let (reads, writes) = w.op_kinds();
-    let mut h = Header::default();
+/// Sets the header of an operate from the ops written (flags already set on the
+/// header are kept) and returns whether it writes.
+pub fn finish_operate_header(w: &mut MsgWriter<'_>, policy: &Policy, meta: &WriteMeta) -> bool {
+    let reads = w.n_read_ops();
+    let writes = w.n_ops() - reads;
+    let mut h = MsgHeader::default();
     if writes > 0 {
         h = write_header(policy, meta, 0);
     }
     if reads > 0 {
         let r = read_header(policy, 0);
         h.info1 |= r.info1;
-        h.timeout_ms = r.timeout_ms;
+        h.transaction_ttl = r.transaction_ttl;
     }
-    w.or_info(h.info1, h.info2, h.info3);
-    w.set_header_numbers(h.generation, h.ttl, h.timeout_ms);
+    let cur = w.header();
+    h.info1 |= cur.info1;
+    h.info2 |= cur.info2;
+    h.info3 |= cur.info3;
+    h.info4 |= cur.info4;
+    w.set_header(&h);
     writes > 0
 }

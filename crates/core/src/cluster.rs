@@ -8,6 +8,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use aeropy_protocol::partitions::PartitionBitmap;
+use aeropy_protocol::peers::parse_peers;
 
 use crate::error::{Error, Result};
 use crate::key::PARTITIONS;
@@ -82,72 +83,6 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
-}
-
-/// Parses `host:port`, `[v6]:port` or `host` (default port).
-fn parse_host(s: &str, default_port: u16) -> Option<(String, u16)> {
-    let s = s.trim();
-    if let Some(rest) = s.strip_prefix('[') {
-        let (h, after) = rest.split_once(']')?;
-        let port = after
-            .strip_prefix(':')
-            .map_or(Some(default_port), |p| p.parse().ok())?;
-        return Some((h.to_string(), port));
-    }
-    match s.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') => Some((h.to_string(), p.parse().ok()?)),
-        _ if !s.is_empty() => Some((s.to_string(), default_port)),
-        _ => None,
-    }
-}
-
-/// Parses `peers-clear-std`: `gen,port,[[id,tls,[addr,...]],...]` → (id, host, port).
-pub(crate) fn parse_peers(v: &str) -> Vec<(String, String, u16)> {
-    let mut out = Vec::new();
-    let mut parts = v.splitn(3, ',');
-    let (_gen, port, rest) = match (parts.next(), parts.next(), parts.next()) {
-        (Some(g), Some(p), Some(r)) => (g, p, r),
-        _ => return out,
-    };
-    let default_port: u16 = port.trim().parse().unwrap_or(3000);
-    let rest = rest.trim();
-    let inner = rest
-        .strip_prefix('[')
-        .and_then(|r| r.strip_suffix(']'))
-        .unwrap_or("");
-    // Each peer is `[id,tls,[addr,addr]]`; split at depth 1.
-    let mut depth = 0;
-    let mut start = None;
-    for (i, c) in inner.char_indices() {
-        match c {
-            '[' => {
-                if depth == 0 {
-                    start = Some(i + 1);
-                }
-                depth += 1;
-            }
-            ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    if let Some(s) = start.take() {
-                        let peer = &inner[s..i];
-                        let mut f = peer.splitn(3, ',');
-                        let id = f.next().unwrap_or("").to_string();
-                        let _tls = f.next();
-                        let addrs = f.next().unwrap_or("");
-                        let addrs = addrs.trim().trim_start_matches('[').trim_end_matches(']');
-                        if let Some((h, p)) =
-                            addrs.split(',').find_map(|a| parse_host(a, default_port))
-                        {
-                            out.push((id, h, p));
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Decodes `replicas`: ns → bitmaps (column 0 = master), at most 3 columns.
@@ -540,26 +475,6 @@ impl Drop for Cluster {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn peers() {
-        let p = parse_peers("3,3000,[[BB2,,[127.0.0.1:3001]],[BB3,,[127.0.0.1]]]");
-        assert_eq!(
-            p,
-            vec![
-                ("BB2".into(), "127.0.0.1".into(), 3001),
-                ("BB3".into(), "127.0.0.1".into(), 3000)
-            ]
-        );
-        assert!(parse_peers("5,3000,[]").is_empty());
-        assert!(parse_peers("garbage").is_empty());
-    }
-
-    #[test]
-    fn hosts() {
-        assert_eq!(parse_host("[::1]:3000", 1), Some(("::1".into(), 3000)));
-        assert_eq!(parse_host("h", 7), Some(("h".into(), 7)));
-    }
 
     #[test]
     fn replicas() {

@@ -96,6 +96,13 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<aeropy_protocol::ProtocolError> for Error {
+    /// Wire input that does not parse (requests map their own errors to `Param`).
+    fn from(e: aeropy_protocol::ProtocolError) -> Self {
+        Error::Parse(e.to_string())
+    }
+}
+
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
         match e.kind() {

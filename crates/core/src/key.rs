@@ -1,7 +1,7 @@
 //! Record keys, digests and partition ids (protocol.md §2.4, §4.3).
 
 use crate::error::{Error, Result};
-use crate::wire::{P_BLOB, P_INTEGER, P_STRING};
+use aeropy_protocol::particle::{BLOB as P_BLOB, INTEGER as P_INTEGER, STRING as P_STRING};
 
 /// Number of partitions of every namespace.
 pub const PARTITIONS: usize = 4096;

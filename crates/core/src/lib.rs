@@ -9,13 +9,13 @@ pub mod cluster;
 pub mod error;
 pub mod key;
 pub mod log;
-pub mod msgpack;
 pub mod node;
 pub mod policy;
 pub mod query;
-pub mod udf;
 pub mod value;
-pub mod wire;
+
+/// The wire codec this client speaks (shared with the embedded server).
+pub use aeropy_protocol as protocol;
 
 pub use auth::Credentials;
 pub use batch::{BatchBins, BatchReplies};

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use crate::auth::{login, Credentials};
 use crate::error::{Error, Result};
-use crate::wire;
+use aeropy_protocol::frame::{self, ProtoHeader};
+use aeropy_protocol::info;
 
 /// Pooled sockets idle longer than this are closed instead of reused (servers close
 /// idle client sockets; the official client's default is 55 s).
@@ -122,13 +123,14 @@ pub(crate) fn read_message(
 ) -> Result<u8> {
     sock.set_timeout(remaining(deadline)?)?;
     let stream = &mut sock.stream;
-    let mut hdr = [0u8; 8];
+    let mut hdr = [0u8; frame::HEADER_SIZE];
     stream.read_exact(&mut hdr)?;
-    let (ptype, len) = wire::parse_proto(&hdr)?;
+    let h = ProtoHeader::parse(&hdr)?;
     out.clear();
-    out.resize(len, 0);
+    // The length was checked against MAX_BODY_SIZE, so it fits in usize.
+    out.resize(h.length as usize, 0);
     stream.read_exact(out)?;
-    Ok(ptype)
+    Ok(h.msg_type)
 }
 
 /// Writes a request and reads one whole reply: (proto type, body).
@@ -139,15 +141,29 @@ pub(crate) fn exchange(
     out: &mut Vec<u8>,
 ) -> Result<u8> {
     sock.set_timeout(remaining(deadline)?)?;
-    let stream = &mut sock.stream;
-    stream.write_all(request)?;
-    let mut hdr = [0u8; 8];
-    stream.read_exact(&mut hdr)?;
-    let (ptype, len) = wire::parse_proto(&hdr)?;
-    out.clear();
-    out.resize(len, 0);
-    stream.read_exact(out)?;
-    Ok(ptype)
+    sock.stream.write_all(request)?;
+    read_message(sock, deadline, out)
+}
+
+/// An info request frame for `cmds` (one per line).
+fn info_request(cmds: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    info::write_request(&mut out, cmds);
+    out
+}
+
+/// Splits an info reply into owned `(name, value)` pairs, in order (invalid UTF-8 is
+/// replaced, never an error: a reply must stay readable).
+pub(crate) fn parse_info(body: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(body);
+    info::parse_reply(text.as_bytes())
+        .map(|pairs| {
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Node {
@@ -332,7 +348,7 @@ impl Node {
         let mut out = Vec::new();
         let mut t = exchange(sock, request, next(deadline), &mut out)?;
         loop {
-            if t != wire::MSG_AS {
+            if t != frame::TYPE_MSG {
                 return Err(Error::Parse(format!("unexpected reply message type {t}")));
             }
             if on_body(&out)? {
@@ -346,16 +362,16 @@ impl Node {
 
     /// Info commands on a pooled socket; returns (name, value) pairs.
     pub fn info(&self, cmds: &[&str], timeout: Duration) -> Result<Vec<(String, String)>> {
-        let req = wire::info_request(cmds);
+        let req = info_request(cmds);
         let mut out = Vec::new();
         let deadline = (!timeout.is_zero()).then(|| Instant::now() + timeout);
         let t = self.send(&req, deadline, &mut out)?;
-        if t != wire::MSG_INFO {
+        if t != frame::TYPE_INFO {
             return Err(Error::Parse(format!(
                 "expected an info reply, got type {t}"
             )));
         }
-        Ok(wire::parse_info(&out))
+        Ok(parse_info(&out))
     }
 
     /// Info on the node's dedicated tend socket.
@@ -372,14 +388,14 @@ impl Node {
         if guard.is_none() {
             *guard = Some(self.connect(deadline)?);
         }
-        let req = wire::info_request(cmds);
+        let req = info_request(cmds);
         let mut out = Vec::new();
         let res = match guard.as_mut() {
             Some(s) => exchange(s, &req, deadline, &mut out),
             None => Err(Error::Client("no tend connection".into())),
         };
         match res {
-            Ok(_) => Ok(wire::parse_info(&out)),
+            Ok(_) => Ok(parse_info(&out)),
             Err(e) => {
                 *guard = None;
                 Err(e)
@@ -402,8 +418,8 @@ pub(crate) fn info_at(
     if let Some(c) = credentials {
         login(&mut s, c, Some(Instant::now() + timeout))?;
     }
-    let req = wire::info_request(cmds);
+    let req = info_request(cmds);
     let mut out = Vec::new();
     exchange(&mut s, &req, Some(Instant::now() + timeout), &mut out)?;
-    Ok(wire::parse_info(&out))
+    Ok(parse_info(&out))
 }

@@ -8,16 +8,14 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::node::Node;
 use crate::policy::Policy;
-use crate::wire::{self, Header, MsgWriter, Reply};
+use aeropy_protocol::msg::{
+    self as wire, field, op, Message, MsgHeader, MsgWriter, MAX_BIN_NAME_LEN,
+};
+use aeropy_protocol::{particle, query};
 
-const FIELD_TRID: u8 = 7;
-const FIELD_SOCKET_TIMEOUT: u8 = 9;
-const FIELD_RECORDS_PER_SECOND: u8 = 10;
-const FIELD_PID_ARRAY: u8 = 11;
-const FIELD_MAX_RECORDS: u8 = 13;
-const FIELD_INDEX_RANGE: u8 = 22;
-const FIELD_INDEX_TYPE: u8 = 26;
-const INFO3_PARTITION_DONE: u8 = 0x04;
+use crate::client::{finish, write_op};
+
+const INFO3_PARTITION_DONE: u8 = wire::INFO3_PARTITION_DONE;
 
 /// A secondary-index filter (one range; equality is begin = end).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,21 +31,21 @@ pub struct IndexFilter {
 
 impl IndexFilter {
     fn encode(&self) -> Result<Vec<u8>> {
-        if self.bin.len() > wire::MAX_BIN_NAME {
+        if self.bin.len() > MAX_BIN_NAME_LEN {
             return Err(Error::Param(format!(
-                "bin name too long (max 15 bytes): {:?}",
+                "bin name too long (max {MAX_BIN_NAME_LEN} bytes): {:?}",
                 self.bin
             )));
         }
-        let mut b = vec![1, self.bin.len() as u8];
-        b.extend_from_slice(self.bin.as_bytes());
-        b.push(self.particle);
-        for v in [&self.begin, &self.end] {
-            let n = u32::try_from(v.len())
-                .map_err(|_| Error::Param("filter value too large".into()))?;
-            b.extend_from_slice(&n.to_be_bytes());
-            b.extend_from_slice(v);
-        }
+        let mut b = Vec::new();
+        query::write_index_range(
+            &mut b,
+            self.bin.as_bytes(),
+            self.particle,
+            &self.begin,
+            &self.end,
+        )
+        .map_err(|e| Error::Param(format!("bad query filter: {e}")))?;
         Ok(b)
     }
 }
@@ -75,13 +73,14 @@ pub struct QueryReplies {
 
 impl QueryReplies {
     /// Calls `f` for every record; `f` returns false to stop early.
-    pub fn for_each(&self, mut f: impl FnMut(&Reply<'_>) -> Result<bool>) -> Result<()> {
+    pub fn for_each(&self, mut f: impl FnMut(&Message<'_>) -> Result<bool>) -> Result<()> {
         for body in &self.bodies {
             let mut at = 0;
             while at < body.len() {
-                let (r, used) = Reply::parse_prefix(&body[at..])?;
+                let (r, used) = Message::parse_prefix(&body[at..])?;
                 at += used;
-                if r.info3 & (wire::INFO3_LAST | INFO3_PARTITION_DONE) != 0 || r.result_code != 0 {
+                let h = &r.header;
+                if h.info3 & (wire::INFO3_LAST | INFO3_PARTITION_DONE) != 0 || h.result_code != 0 {
                     continue;
                 }
                 if !f(&r)? {
@@ -108,51 +107,45 @@ fn build_request(spec: &QuerySpec, pids: &[u16], policy: &Policy) -> Result<Vec<
     if spec.no_bins {
         info1 |= wire::INFO1_GET_NO_BINS;
     }
-    let h = Header {
+    let h = MsgHeader {
         info1,
         info3: INFO3_PARTITION_DONE,
-        ttl: u32::MAX,
-        timeout_ms: u32::try_from(policy.total_timeout.as_millis()).unwrap_or(u32::MAX),
-        ..Header::default()
+        record_ttl: u32::MAX,
+        transaction_ttl: u32::try_from(policy.total_timeout.as_millis()).unwrap_or(u32::MAX),
+        ..MsgHeader::default()
     };
-    let mut w = MsgWriter::default();
-    w.begin(&h);
-    w.field(wire::FIELD_NAMESPACE, spec.namespace.as_bytes());
+    let mut req = Vec::new();
+    let mut w = MsgWriter::start(&mut req, &h);
+    w.namespace_field(spec.namespace.as_bytes());
     if !spec.set.is_empty() {
-        w.field(wire::FIELD_SET, spec.set.as_bytes());
+        w.set_field(spec.set.as_bytes());
     }
     let st = u32::try_from(policy.socket_timeout.as_millis()).unwrap_or(u32::MAX);
-    w.field(FIELD_SOCKET_TIMEOUT, &st.to_be_bytes());
-    w.field(FIELD_TRID, &task_id().to_be_bytes());
-    let mut pid_bytes = Vec::with_capacity(pids.len() * 2);
-    for p in pids {
-        pid_bytes.extend_from_slice(&p.to_le_bytes());
-    }
-    w.field(FIELD_PID_ARRAY, &pid_bytes);
+    w.field_u32(field::SOCKET_TIMEOUT, st);
+    w.field_u64(field::TRID, task_id());
+    w.field_with(field::PID_ARRAY, |b| query::write_pid_array(b, pids));
     if spec.max_records > 0 {
-        w.field(FIELD_MAX_RECORDS, &spec.max_records.to_be_bytes());
+        w.field_u64(field::MAX_RECORDS, spec.max_records);
     }
     if spec.records_per_second > 0 {
-        w.field(
-            FIELD_RECORDS_PER_SECOND,
-            &spec.records_per_second.to_be_bytes(),
-        );
+        w.field_u32(field::RECORDS_PER_SECOND, spec.records_per_second);
     }
     if let Some(f) = &policy.filter_exp {
-        w.field(wire::FIELD_FILTER_EXP, f);
+        w.field(field::FILTER_EXP, f);
     }
     if let Some(f) = &spec.filter {
         if f.index_type != 0 {
-            w.field(FIELD_INDEX_TYPE, &[f.index_type]);
+            w.field(field::INDEX_TYPE, &[f.index_type]);
         }
-        w.field(FIELD_INDEX_RANGE, &f.encode()?);
+        w.field(field::INDEX_RANGE, &f.encode()?);
     }
     if let Some(bins) = &spec.bins {
         for b in bins {
-            w.op(wire::OP_READ, wire::P_NULL, b.as_bytes(), &[])?;
+            write_op(&mut w, op::READ, particle::NULL, b.as_bytes(), &[])?;
         }
     }
-    Ok(w.finish()?.to_vec())
+    finish(w)?;
+    Ok(req)
 }
 
 fn run_node(
@@ -166,17 +159,18 @@ fn run_node(
         let mut at = 0;
         let mut done = false;
         while at < body.len() {
-            let (r, used) = Reply::parse_prefix(&body[at..])?;
+            let (r, used) = Message::parse_prefix(&body[at..])?;
             at += used;
-            let marker = r.info3 & INFO3_PARTITION_DONE != 0;
-            if r.info3 & wire::INFO3_LAST != 0 {
-                if r.result_code != 0 {
-                    return Err(Error::server(i32::from(r.result_code), false));
+            let h = &r.header;
+            let marker = h.info3 & INFO3_PARTITION_DONE != 0;
+            if h.info3 & wire::INFO3_LAST != 0 {
+                if h.result_code != 0 {
+                    return Err(Error::server(i32::from(h.result_code), false));
                 }
                 done = true;
-            } else if r.result_code != 0 && !marker {
+            } else if h.result_code != 0 && !marker {
                 // Errors before the stream starts come as one bare header without LAST.
-                return Err(Error::server(i32::from(r.result_code), false));
+                return Err(Error::server(i32::from(h.result_code), false));
             }
         }
         out.push(body.to_vec());

@@ -4,7 +4,9 @@ pub use aeropy_protocol::msgpack::Value;
 
 use crate::client::{BinEncoder, RecordVisitor};
 use crate::error::{Error, Result};
-use crate::wire::{self, MsgWriter, OpView};
+use aeropy_protocol::msg::{op, MsgWriter, Op};
+
+use crate::client::{begin_op, end_op};
 
 /// The JSON text of a GeoJSON particle (flag, u16 cell count, cells, text).
 pub fn geojson_text(data: &[u8]) -> Result<String> {
@@ -18,14 +20,13 @@ pub fn geojson_text(data: &[u8]) -> Result<String> {
 pub struct Bins(pub Vec<(String, Value)>);
 
 impl BinEncoder for Bins {
-    fn encode_bins(&self, w: &mut MsgWriter) -> Result<()> {
+    fn encode_bins(&self, w: &mut MsgWriter<'_>) -> Result<()> {
         for (name, v) in &self.0 {
-            w.begin_op(wire::OP_WRITE, v.particle_type(), name.as_bytes())?;
+            let s = begin_op(w, op::WRITE, name.as_bytes())?;
             let t = v
-                .write_particle(w.value_buf())
+                .write_particle(w.buffer())
                 .map_err(|e| Error::Param(format!("bin {name:?}: {e}")))?;
-            w.set_op_particle(t);
-            w.end_op()?;
+            end_op(w, s, t)?;
         }
         Ok(())
     }
@@ -52,8 +53,8 @@ impl RecordVisitor for Record {
         self.void_time = void_time;
     }
 
-    fn bin(&mut self, op: &OpView<'_>) -> Result<()> {
-        let v = Value::from_particle(op.particle, op.value).map_err(|e| {
+    fn bin(&mut self, op: &Op<'_>) -> Result<()> {
+        let v = Value::from_particle(op.particle_type, op.value).map_err(|e| {
             Error::Parse(format!("bin {:?}: {e}", String::from_utf8_lossy(op.name)))
         })?;
         self.bins
@@ -78,23 +79,23 @@ mod tests {
             ),
             ("g".into(), Value::GeoJson("{}".into())),
         ]);
-        let mut w = MsgWriter::default();
-        w.begin(&wire::Header::default());
+        let mut bytes = Vec::new();
+        let mut w = MsgWriter::start(&mut bytes, &Default::default());
         bins.encode_bins(&mut w).unwrap();
-        let bytes = w.finish().unwrap().to_vec();
-        let r = wire::Reply::parse(&bytes[8..]).unwrap();
+        crate::client::finish(w).unwrap();
+        let r = crate::client::parse_reply(&bytes[8..]).unwrap();
         let mut rec = Record::default();
-        r.for_each_op(|op| RecordVisitor::bin(&mut rec, &op))
-            .unwrap();
+        crate::client::for_each_op(&r, |op| RecordVisitor::bin(&mut rec, op)).unwrap();
         assert_eq!(rec.bins, bins.0);
     }
 
     #[test]
     fn bad_particles_are_errors() {
         let mut rec = Record::default();
-        let op = OpView {
-            op: 1,
-            particle: wire::P_INTEGER,
+        let op = Op {
+            op_type: op::READ,
+            particle_type: aeropy_protocol::particle::INTEGER,
+            flags: 0,
             name: b"a",
             value: &[1, 2],
         };

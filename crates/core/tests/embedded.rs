@@ -4,7 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use aeropy_core::wire::{OP_APPEND, OP_INCR, OP_READ, P_INTEGER, P_NULL, P_STRING};
+use aeropy_core::client::write_op;
+use aeropy_core::protocol::msg::op;
+use aeropy_core::protocol::particle;
 use aeropy_core::{
     BatchBins, Bins, Client, ClusterConfig, Error, GenerationPolicy, Key, Policy, Record,
     RecordExists, RecordVisitor, UserKey, Value, WriteMeta,
@@ -68,10 +70,10 @@ fn put_get_operate_remove() {
         .operate(
             &k,
             &|w| {
-                w.op(OP_INCR, P_INTEGER, b"i", &3i64.to_be_bytes())?;
-                w.op(OP_APPEND, P_STRING, b"s", b"cd")?;
-                w.op(OP_READ, P_NULL, b"i", &[])?;
-                w.op(OP_READ, P_NULL, b"s", &[])
+                write_op(w, op::INCR, particle::INTEGER, b"i", &3i64.to_be_bytes())?;
+                write_op(w, op::APPEND, particle::STRING, b"s", b"cd")?;
+                write_op(w, op::READ, particle::NULL, b"i", &[])?;
+                write_op(w, op::READ, particle::NULL, b"s", &[])
             },
             &m,
             &p,
@@ -194,8 +196,8 @@ fn batch_read_across_nodes() {
         replies
             .for_each(|r| {
                 let mut rec = Record::default();
-                r.for_each_op(|op| RecordVisitor::bin(&mut rec, &op))?;
-                seen[r.batch_index as usize] = Some((r.result_code, rec));
+                aeropy_core::client::for_each_op(r, |op| RecordVisitor::bin(&mut rec, op))?;
+                seen[r.header.transaction_ttl as usize] = Some((r.header.result_code, rec));
                 Ok(())
             })
             .unwrap();

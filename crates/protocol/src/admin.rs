@@ -198,6 +198,25 @@ pub fn parse_roles(data: &[u8]) -> Result<Vec<&[u8]>> {
     Ok(out)
 }
 
+/// `bcrypt(password)` with the protocol's fixed salt: the 60-character `$2a$10$...`
+/// credential clients send in LOGIN.
+#[cfg(feature = "bcrypt")]
+pub fn hash_password(password: &str) -> Result<String> {
+    use base64::Engine;
+    let engine = base64::engine::GeneralPurpose::new(
+        &base64::alphabet::BCRYPT,
+        base64::engine::general_purpose::NO_PAD,
+    );
+    let salt = engine
+        .decode(BCRYPT_SALT)
+        .ok()
+        .and_then(|raw| <[u8; 16]>::try_from(raw.as_slice()).ok())
+        .ok_or(ProtocolError::Invalid("bcrypt salt"))?;
+    let parts = bcrypt::hash_with_salt(password, BCRYPT_COST, salt)
+        .map_err(|_| ProtocolError::Invalid("password for bcrypt"))?;
+    Ok(parts.format_for_version(bcrypt::Version::TwoA))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,5 +247,21 @@ mod tests {
             vec![&b"read"[..], b"write"]
         );
         assert!(parse_roles(b"\x02\x04read").is_err());
+    }
+
+    #[cfg(feature = "bcrypt")]
+    #[test]
+    fn hashes_like_libcrypt() {
+        // Reference values from the system's crypt(3) with the same salt.
+        assert_eq!(
+            hash_password("admin").unwrap(),
+            "$2a$10$7EqJtq98hPqEX7fNZaFWoO1mVO/4MLpGzsqojz6E9Gef6iXDjXdDa"
+        );
+        let h = hash_password("secret pw").unwrap();
+        assert_eq!(
+            h,
+            "$2a$10$7EqJtq98hPqEX7fNZaFWoO1bupH.tjYNDoT7JsCIZ8v82OU8viPO6"
+        );
+        assert!(h.starts_with(BCRYPT_PREFIX) && h.len() == BCRYPT_HASH_LEN);
     }
 }

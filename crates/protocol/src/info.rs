@@ -53,6 +53,45 @@ pub fn write_reply_line(out: &mut Vec<u8>, request_line: &str, value: &str) {
     out.push(b'\n');
 }
 
+/// The `udf-put` command line registering the Lua module `filename` with `content`.
+pub fn udf_put_command(filename: &str, content: &[u8]) -> String {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(content);
+    format!(
+        "udf-put:filename={filename};content={b64};content-len={};udf-type=LUA;",
+        b64.len()
+    )
+}
+
+/// Decodes the `content=` of a `udf-get` reply value.
+pub fn udf_get_content(reply: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let b64 = reply
+        .split(';')
+        .find_map(|kv| kv.strip_prefix("content="))?;
+    base64::engine::general_purpose::STANDARD.decode(b64).ok()
+}
+
+/// Parses a `udf-list` reply value: (filename, hash, type) per module.
+pub fn parse_udf_list(reply: &str) -> Vec<(String, String, String)> {
+    reply
+        .split(';')
+        .filter(|e| !e.trim().is_empty())
+        .map(|entry| {
+            let (mut name, mut hash, mut ty) = (String::new(), String::new(), String::new());
+            for kv in entry.split(',') {
+                match kv.split_once('=') {
+                    Some(("filename", v)) => name = v.to_string(),
+                    Some(("hash", v)) => hash = v.to_string(),
+                    Some(("type", v)) => ty = v.to_string(),
+                    _ => {}
+                }
+            }
+            (name, hash, ty)
+        })
+        .collect()
+}
+
 /// A parsed command line: `name[/arg[/arg…]][:key=value;key=value…]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command<'a> {
@@ -131,5 +170,27 @@ mod tests {
         let c = Command::parse("user-agent-set:value=MSxydXN0LTIuMi4wLG5vdC1zZXQ=");
         assert_eq!(c.param("value"), Some("MSxydXN0LTIuMi4wLG5vdC1zZXQ="));
         assert_eq!(parse_params("a=1;;b;"), vec![("a", "1"), ("b", "")]);
+    }
+
+    #[test]
+    fn udf_text() {
+        let c = udf_put_command("m.lua", b"return 1");
+        assert_eq!(
+            c,
+            "udf-put:filename=m.lua;content=cmV0dXJuIDE=;content-len=12;udf-type=LUA;"
+        );
+        let cmd = Command::parse(&c);
+        assert_eq!(cmd.name, "udf-put");
+        assert_eq!(
+            udf_get_content("type=LUA;content=cmV0dXJuIDE=;").unwrap(),
+            b"return 1"
+        );
+        assert_eq!(
+            parse_udf_list("filename=a.lua,hash=ff,type=LUA;filename=b.lua,hash=00,type=LUA;"),
+            vec![
+                ("a.lua".into(), "ff".into(), "LUA".into()),
+                ("b.lua".into(), "00".into(), "LUA".into())
+            ]
+        );
     }
 }

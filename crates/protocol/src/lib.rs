@@ -13,10 +13,15 @@
 //! - [`digest`]: RIPEMD-160 key digests and partition ids;
 //! - [`info`]: info request/reply text;
 //! - [`partitions`]: 4096-bit partition bitmaps and the `replicas` value;
+//! - [`peers`]: host strings and the `peers-clear-std` value;
+//! - [`query`]: scan/query field payloads (partition ids, index range);
 //! - [`result_code`]: server result codes;
-//! - [`admin`]: the type-2 security message.
+//! - [`batch`]: the BATCH_INDEX payload writer (rows, row and parent flags);
+//! - [`admin`]: the type-2 security message (and, with the `bcrypt` feature, the
+//!   client-side password hash).
 
 pub mod admin;
+pub mod batch;
 pub mod digest;
 mod error;
 pub mod frame;
@@ -25,6 +30,8 @@ pub mod msg;
 pub mod msgpack;
 pub mod particle;
 pub mod partitions;
+pub mod peers;
+pub mod query;
 pub mod result_code;
 
 pub use error::ProtocolError;

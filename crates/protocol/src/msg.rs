@@ -167,6 +167,11 @@ pub mod op {
     pub const HLL_READ: u8 = 15;
     /// HLL modify.
     pub const HLL_MODIFY: u8 = 16;
+
+    /// Whether `op_type` only reads (plain, CDT, expression, bit and HLL reads).
+    pub fn is_read(op_type: u8) -> bool {
+        matches!(op_type, READ | CDT_READ | EXP_READ | BITS_READ | HLL_READ)
+    }
 }
 
 /// The 22-byte AS_MSG header.
@@ -245,6 +250,15 @@ pub struct MsgWriter<'b> {
     header_start: usize,
     n_fields: u16,
     n_ops: u16,
+    n_read_ops: u16,
+}
+
+/// An op opened by [`MsgWriter::op_begin`]; close it with [`MsgWriter::op_end`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "an op must be closed with MsgWriter::op_end"]
+pub struct OpStart {
+    at: usize,
+    op_type: u8,
 }
 
 impl<'b> MsgWriter<'b> {
@@ -260,6 +274,7 @@ impl<'b> MsgWriter<'b> {
             header_start,
             n_fields: 0,
             n_ops: 0,
+            n_read_ops: 0,
         }
     }
 
@@ -274,6 +289,7 @@ impl<'b> MsgWriter<'b> {
             header_start,
             n_fields: 0,
             n_ops: 0,
+            n_read_ops: 0,
         }
     }
 
@@ -354,8 +370,83 @@ impl<'b> MsgWriter<'b> {
         write(self.buf);
         let size = (self.buf.len() - at - 4) as u32;
         patch(self.buf, at, &size.to_be_bytes());
-        self.n_ops = self.n_ops.wrapping_add(1);
+        self.count_op(op_type);
         self
+    }
+
+    fn count_op(&mut self, op_type: u8) {
+        self.n_ops = self.n_ops.wrapping_add(1);
+        if op::is_read(op_type) {
+            self.n_read_ops = self.n_read_ops.wrapping_add(1);
+        }
+    }
+
+    /// Opens an op whose value the caller then appends to [`MsgWriter::buffer`] (and
+    /// may fail half-way: the writer is not left inconsistent as long as the whole
+    /// message is dropped); [`MsgWriter::op_end`] patches the size and particle type.
+    /// Rejects names over [`MAX_BIN_NAME_LEN`] bytes.
+    pub fn op_begin(&mut self, op_type: u8, name: &[u8]) -> Result<OpStart> {
+        if name.len() > MAX_BIN_NAME_LEN {
+            return Err(ProtocolError::BadLength("bin name"));
+        }
+        let at = self.buf.len();
+        self.buf
+            .extend_from_slice(&[0, 0, 0, 0, op_type, 0, 0, name.len() as u8]);
+        self.buf.extend_from_slice(name);
+        Ok(OpStart { at, op_type })
+    }
+
+    /// Closes the op opened by `op_begin`: patches its size and particle type and
+    /// counts it. Fails when the value exceeds the u32 size word or the op count
+    /// overflows u16.
+    pub fn op_end(&mut self, start: OpStart, particle_type: u8) -> Result<()> {
+        let size = self
+            .buf
+            .len()
+            .checked_sub(start.at + 4)
+            .ok_or(ProtocolError::BadLength("op"))?;
+        let size = u32::try_from(size).map_err(|_| ProtocolError::TooLarge(size as u64))?;
+        if self.n_ops == u16::MAX {
+            return Err(ProtocolError::BadLength("op count"));
+        }
+        patch(self.buf, start.at, &size.to_be_bytes());
+        patch(self.buf, start.at + 5, &[particle_type]);
+        self.count_op(start.op_type);
+        Ok(())
+    }
+
+    /// Ops written so far.
+    pub fn n_ops(&self) -> u16 {
+        self.n_ops
+    }
+
+    /// Ops written so far whose type only reads (see [`op::is_read`]).
+    pub fn n_read_ops(&self) -> u16 {
+        self.n_read_ops
+    }
+
+    /// The header as written by `start` (counts not yet patched).
+    pub fn header(&self) -> MsgHeader {
+        self.buf
+            .get(self.header_start..)
+            .and_then(|b| MsgHeader::decode(b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Rewrites the header after fields and ops were written (flags decided by the
+    /// ops); `n_fields`/`n_ops` are ignored: `finish` patches the counts.
+    pub fn set_header(&mut self, header: &MsgHeader) {
+        patch(self.buf, self.header_start, &header.encode());
+    }
+
+    /// Bytes of this message written so far (proto header included for a frame).
+    pub fn len(&self) -> usize {
+        self.buf.len() - self.frame_start.unwrap_or(self.header_start)
+    }
+
+    /// Never true: a started message holds at least its header.
+    pub fn is_empty(&self) -> bool {
+        false
     }
 
     /// Direct access to the buffer (e.g. to size-check while writing).
@@ -373,6 +464,18 @@ impl<'b> MsgWriter<'b> {
             frame::end_frame(self.buf, fs);
         }
         self.buf.len()
+    }
+}
+
+impl MsgWriter<'_> {
+    /// Like [`MsgWriter::finish`], but rejects a frame whose body exceeds
+    /// [`frame::MAX_BODY_SIZE`] (the server would refuse it).
+    pub fn finish_checked(self) -> Result<usize> {
+        let body = self.len().saturating_sub(PROTO_HEADER_SIZE) as u64;
+        if self.frame_start.is_some() && body > frame::MAX_BODY_SIZE {
+            return Err(ProtocolError::TooLarge(body));
+        }
+        Ok(self.finish())
     }
 }
 
@@ -670,6 +773,41 @@ mod tests {
         assert_eq!(ops[0].name, b"a");
         assert_eq!(ops[0].value, &7i64.to_be_bytes());
         assert_eq!((ops[1].particle_type, ops[1].value), (3, &b"xyz"[..]));
+    }
+
+    #[test]
+    fn fallible_ops_and_header_rewrite() {
+        let mut buf = Vec::new();
+        let mut w = MsgWriter::start(&mut buf, &MsgHeader::default());
+        w.namespace_field(b"test");
+        let s = w.op_begin(op::WRITE, b"bin").unwrap();
+        w.buffer().extend_from_slice(b"abc");
+        w.op_end(s, 3).unwrap();
+        let s = w.op_begin(op::READ, b"r").unwrap();
+        w.op_end(s, 0).unwrap();
+        assert_eq!((w.n_ops(), w.n_read_ops()), (2, 1));
+        assert!(w.op_begin(op::WRITE, &[b'x'; 16]).is_err());
+        let mut h = w.header();
+        h.info2 |= INFO2_WRITE;
+        h.record_ttl = 77;
+        w.set_header(&h);
+        assert!(!w.is_empty());
+        let end = w.finish_checked().unwrap();
+        let m = Message::parse_frame(&buf[..end]).unwrap();
+        assert_eq!((m.header.info2, m.header.record_ttl), (INFO2_WRITE, 77));
+        assert_eq!((m.header.n_fields, m.header.n_ops), (1, 2));
+        let ops: Vec<_> = m.ops().collect();
+        assert_eq!(
+            (
+                ops[0].op_type,
+                ops[0].particle_type,
+                ops[0].name,
+                ops[0].value
+            ),
+            (op::WRITE, 3, &b"bin"[..], &b"abc"[..])
+        );
+        assert_eq!((ops[1].op_type, ops[1].value), (op::READ, &b""[..]));
+        assert!(op::is_read(op::HLL_READ) && !op::is_read(op::INCR));
     }
 
     #[test]

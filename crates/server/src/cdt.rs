@@ -1,6 +1,5 @@
-//! List and map (CDT) operations on msgpack bins: the common subset clients use.
-//! Anything outside it (nested contexts, relative-rank selections, inverted results)
-//! answers 16 rather than a guess.
+//! List and map (CDT) operations on msgpack bins, with nested contexts and every
+//! selection kind; unknown op codes answer 16 rather than a guess.
 
 use aeropy_protocol::msg::op;
 use aeropy_protocol::msgpack::{Value, LIST_ORDERED};
@@ -55,12 +54,9 @@ impl Args {
         self.0.get(i).ok_or(PARAM)
     }
     /// A return type; inverted selections are not supported.
+    /// A return type without the INVERTED bit (selections read that bit themselves).
     pub fn return_type(&self, i: usize) -> Result<i64, OpError> {
-        let rt = self.int(i)?;
-        if rt & 0x10000 != 0 {
-            return Err(UNSUPPORTED);
-        }
-        Ok(rt)
+        Ok(self.int(i)? & 0xffff)
     }
 }
 
@@ -429,6 +425,8 @@ fn list_selector(code: i64) -> Option<(Kind, bool)> {
         36 => (Kind::ValueList, true),
         25 => (Kind::ValueInterval, false),
         38 => (Kind::ValueInterval, true),
+        27 => (Kind::ValueRelRankRange, false),
+        40 => (Kind::ValueRelRankRange, true),
         _ => return None,
     })
 }
@@ -546,9 +544,33 @@ mod tests {
             Err(OpError(rc::OP_NOT_APPLICABLE))
         );
         assert_eq!(
-            run(&mut b, op::CDT_READ, 27, &[i(1), i(0), i(0)]),
-            Err(UNSUPPORTED)
+            run(&mut b, op::CDT_READ, 28, &[i(1)]),
+            Err(UNSUPPORTED),
+            "no list op 28"
         );
+        // relative rank and inverted selections
+        run(
+            &mut b,
+            op::CDT_MODIFY,
+            2,
+            &[Value::list(vec![i(10), i(30), i(20), i(40)])],
+        )
+        .unwrap();
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 27, &[i(RT_VALUE), i(25), i(-1), i(2)]).unwrap(),
+            Some(Value::list(vec![i(20), i(30)])),
+            "ranks from one below where 25 would sort"
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 19, &[i(RT_VALUE | 0x10000), i(0)]).unwrap(),
+            Some(Value::list(vec![i(30), i(20), i(40)])),
+            "everything but index 0"
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_MODIFY, 40, &[i(RT_COUNT), i(35), i(0)]).unwrap(),
+            Some(i(1))
+        );
+        assert_eq!(list(&b), vec![i(10), i(30), i(20)]);
         let mut ctx = Vec::new();
         let mut p = Packer::new(&mut ctx);
         p.array_header(3);

@@ -1,6 +1,6 @@
 //! Map CDT operations: put/add/replace (single and items), increment/decrement,
-//! clear, size, and get/remove by key, index, rank, value, interval or list
-//! (relative-index/rank selections answer 16).
+//! clear, size, and get/remove by key, index, rank, value, interval, list or
+//! relative index/rank.
 
 use aeropy_protocol::msgpack::{Value, MAP_KEY_ORDERED, MAP_KEY_VALUE_ORDERED};
 use aeropy_protocol::result_code as rc;
@@ -210,6 +210,10 @@ fn map_selector(code: i64) -> Option<(Kind, bool)> {
         107 => (Kind::KeyList, false),
         81 => (Kind::KeyList, true),
         103 => (Kind::KeyInterval, false),
+        109 => (Kind::KeyRelIndexRange, false),
+        88 => (Kind::KeyRelIndexRange, true),
+        110 => (Kind::ValueRelRankRange, false),
+        89 => (Kind::ValueRelRankRange, true),
         84 => (Kind::KeyInterval, true),
         _ => return None,
     })
@@ -316,8 +320,25 @@ mod tests {
             Some(s("a"))
         );
         assert_eq!(
-            run(&mut b, op::CDT_READ, 109, &[i(RT_VALUE), s("a"), i(0)]),
-            Err(UNSUPPORTED)
+            run(
+                &mut b,
+                op::CDT_READ,
+                109,
+                &[i(RT_VALUE), s("b"), i(-1), i(2)]
+            )
+            .unwrap(),
+            Some(Value::list(vec![i(11), i(2)])),
+            "keys a, b: from one index before where b sorts"
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 97, &[i(RT_KEY | 0x10000), s("a")]).unwrap(),
+            Some(Value::list(vec![s("b"), s("n")])),
+            "every key but a"
+        );
+        assert_eq!(
+            run(&mut b, op::CDT_READ, 111, &[i(RT_KEY)]),
+            Err(UNSUPPORTED),
+            "no map op 111"
         );
         assert_eq!(run(&mut b, op::CDT_MODIFY, 75, &[]).unwrap(), None);
         assert_eq!(

@@ -115,7 +115,7 @@ fn in_interval(v: &Value, begin: &Value, end: Option<&Value>) -> bool {
 }
 
 /// Runs the selector of `kind` with its arguments starting at `a[1]` (a[0] is the
-/// return type). `None` = this op code is not a selection we support.
+/// return type, whose INVERTED bit complements the selection).
 pub(crate) fn select(view: &View, kind: Kind, a: &Args) -> Result<Selection, OpError> {
     let n = view.len();
     let not_applicable = OpError(rc::OP_NOT_APPLICABLE);
@@ -153,6 +153,21 @@ pub(crate) fn select(view: &View, kind: Kind, a: &Args) -> Result<Selection, OpE
             let (b, e) = (a.value(1)?, a.get(2));
             (all(&|i| in_interval(view.vals[i], b, e)), false)
         }
+        Kind::ValueRelRankRange => {
+            let v = a.value(1)?;
+            let base = view.vals.iter().filter(|x| **x < v).count();
+            let (s, e) = relative_range(base, a.int(2)?, opt_count(a, 3)?, n)?;
+            (view.by_rank[s..e].to_vec(), false)
+        }
+        Kind::KeyRelIndexRange => {
+            let Some(keys) = &view.keys else {
+                return Err(PARAM);
+            };
+            let k = a.value(1)?;
+            let base = keys.iter().filter(|x| **x < k).count();
+            let (s, e) = relative_range(base, a.int(2)?, opt_count(a, 3)?, n)?;
+            (view.by_index[s..e].to_vec(), false)
+        }
         Kind::Key | Kind::KeyList | Kind::KeyInterval => {
             let Some(keys) = &view.keys else {
                 return Err(PARAM);
@@ -175,6 +190,15 @@ pub(crate) fn select(view: &View, kind: Kind, a: &Args) -> Result<Selection, OpE
             }
         }
     };
+    // INVERTED (0x10000 in the return type) selects everything else, in index order.
+    if a.int(0)? & 0x10000 != 0 {
+        let chosen: std::collections::HashSet<usize> = indices.into_iter().collect();
+        let rest = view.in_index_order((0..n).filter(|i| !chosen.contains(i)).collect());
+        return Ok(Selection {
+            indices: rest,
+            single: false,
+        });
+    }
     Ok(Selection { indices, single })
 }
 
@@ -191,6 +215,33 @@ pub(crate) enum Kind {
     Key,
     KeyList,
     KeyInterval,
+    /// Ranks relative to where a value would sort.
+    ValueRelRankRange,
+    /// Indexes relative to where a key would sort (maps).
+    KeyRelIndexRange,
+}
+
+/// `[start, end)` of a range whose start is relative to `base` (no from-the-end
+/// meaning: a negative start eats into the count).
+fn relative_range(
+    base: usize,
+    offset: i64,
+    count: Option<i64>,
+    n: usize,
+) -> Result<(usize, usize), OpError> {
+    let mut start = base as i64 + offset;
+    let mut count = match count {
+        Some(c) if c < 0 => return Err(PARAM),
+        Some(c) => c,
+        None => n as i64,
+    };
+    if start < 0 {
+        count += start;
+        start = 0;
+    }
+    let start = start.min(n as i64);
+    let end = start.saturating_add(count.max(0)).min(n as i64);
+    Ok((start as usize, end as usize))
 }
 
 /// Builds the op result for return type `rt`.

@@ -1,6 +1,6 @@
 //! Filter expressions (field 43): comparisons, boolean logic, arithmetic, bin, key
-//! and metadata reads, let/var/cond, regex, geo compare, CDT and bit calls. HLL calls
-//! are refused with 16 rather than evaluated wrongly.
+//! and metadata reads, let/var/cond, regex, geo compare, and CDT / bit / HLL calls.
+//! Unknown ops are refused with 16 rather than evaluated wrongly.
 
 use aeropy_protocol::msgpack::Value;
 use aeropy_protocol::{particle, result_code as rc};
@@ -391,22 +391,21 @@ fn call(args: &[Value], r: &Record, now: &Now, env: &Env, depth: usize) -> Eval 
     else {
         return Err(rc::PARAMETER_ERROR);
     };
-    // Module 0 = list/map, 1 = bits; 2 (HLL) is not emulated. 0x40 = modify.
-    let bits = match module & !0x40 {
-        0 => false,
-        1 => true,
-        _ => return Err(rc::UNSUPPORTED_FEATURE),
-    };
+    // Module 0 = list/map, 1 = bits, 2 = HLL; 0x40 = modify.
+    let module_base = module & !0x40;
+    if !(0..=2).contains(&module_base) {
+        return Err(rc::UNSUPPORTED_FEATURE);
+    }
     let Some(collection) = eval(bin_exp, r, now, env, depth + 1)? else {
         return Ok(None);
     };
     let Ok((ptype, bytes)) = collection.to_particle() else {
         return Ok(None);
     };
-    let fits = if bits {
-        particle::is_blob(ptype)
-    } else {
-        ptype == particle::LIST || ptype == particle::MAP
+    let fits = match module_base {
+        0 => ptype == particle::LIST || ptype == particle::MAP,
+        1 => particle::is_blob(ptype),
+        _ => ptype == particle::HLL,
     };
     if !fits {
         return Ok(None);
@@ -420,11 +419,13 @@ fn call(args: &[Value], r: &Record, now: &Now, env: &Env, depth: usize) -> Eval 
     let modify = module & 0x40 != 0;
     use aeropy_protocol::msg::op;
     let encoded = op.to_msgpack();
-    let result = match (bits, modify) {
-        (false, false) => crate::cdt::apply(&mut bins, name, op::CDT_READ, &encoded),
-        (false, true) => crate::cdt::apply(&mut bins, name, op::CDT_MODIFY, &encoded),
-        (true, false) => crate::bits::apply(&mut bins, name, op::BITS_READ, &encoded),
-        (true, true) => crate::bits::apply(&mut bins, name, op::BITS_MODIFY, &encoded),
+    let result = match (module_base, modify) {
+        (0, false) => crate::cdt::apply(&mut bins, name, op::CDT_READ, &encoded),
+        (0, true) => crate::cdt::apply(&mut bins, name, op::CDT_MODIFY, &encoded),
+        (1, false) => crate::bits::apply(&mut bins, name, op::BITS_READ, &encoded),
+        (1, true) => crate::bits::apply(&mut bins, name, op::BITS_MODIFY, &encoded),
+        (_, false) => crate::hll::apply(&mut bins, name, op::HLL_READ, &encoded),
+        (_, true) => crate::hll::apply(&mut bins, name, op::HLL_MODIFY, &encoded),
     }
     .map_err(|e| e.0)?;
     if modify {
@@ -658,11 +659,11 @@ mod tests {
             bin(2, "age"),
         ]);
         assert_eq!(evaluate(&size, &r, &now), Ok(None));
-        // HLL module: refused
+        // unknown call module: refused
         let hll = Value::list(vec![
             i(127),
             i(2),
-            i(2),
+            i(3),
             Value::list(vec![i(50)]),
             bin(6, "b"),
         ]);

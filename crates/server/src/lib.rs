@@ -21,6 +21,7 @@ mod cdt_select;
 mod cluster;
 mod exp;
 mod geo;
+mod hll;
 mod info;
 mod jobs;
 mod lua;

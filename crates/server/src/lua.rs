@@ -297,6 +297,7 @@ function lists(rec)
 end
 function gone(rec) aerospike:remove(rec) return nil end
 function plain(rec) return {1, 2} end
+function spin(rec) while true do end end
 "#;
 
     #[test]
@@ -337,6 +338,14 @@ function plain(rec) return {1, 2} end
             Value::Nil
         );
         assert!(run("m", SRC.as_bytes(), "nope", &[], &view(vec![])).is_err());
+        let t = std::time::Instant::now();
+        assert_eq!(
+            run("m", SRC.as_bytes(), "spin", &[], &view(vec![]))
+                .err()
+                .unwrap(),
+            "UDF execution timed out"
+        );
+        assert!(t.elapsed() < std::time::Duration::from_secs(30));
         assert!(compile("m", b"function f(").is_err());
         assert!(compile("m", SRC.as_bytes()).is_ok());
     }

@@ -146,14 +146,14 @@ fn validate_ops(m: &Message, is_write: bool) -> Result<(), u8> {
             | op::EXP_MODIFY
             | op::BITS_READ
             | op::BITS_MODIFY
+            | op::HLL_READ
+            | op::HLL_MODIFY
                 if o.name.is_empty() =>
             {
                 return Err(rc::BIN_NAME_TOO_LONG)
             }
-            op::CDT_READ | op::EXP_READ | op::BITS_READ => {}
-            op::CDT_MODIFY | op::EXP_MODIFY | op::BITS_MODIFY if is_write => {}
-            // HyperLogLog's byte format is server-internal: not emulated.
-            op::HLL_READ | op::HLL_MODIFY => return Err(rc::UNSUPPORTED_FEATURE),
+            op::CDT_READ | op::EXP_READ | op::BITS_READ | op::HLL_READ => {}
+            op::CDT_MODIFY | op::EXP_MODIFY | op::BITS_MODIFY | op::HLL_MODIFY if is_write => {}
             _ => return Err(rc::PARAMETER_ERROR),
         }
     }
@@ -225,19 +225,14 @@ fn read(
                             return code;
                         }
                     }
-                } else if o.op_type == op::CDT_READ || o.op_type == op::BITS_READ {
+                } else if matches!(o.op_type, op::CDT_READ | op::BITS_READ | op::HLL_READ) {
                     let Some(name) = BinName::new(o.name) else {
                         continue;
                     };
-                    // CDT reads never change the bins: run them on a scratch copy.
+                    // Collection reads never change the bins: run them on a scratch copy.
                     let mut scratch: Vec<Bin> =
                         r.bins.iter().filter(|b| b.name == name).cloned().collect();
-                    let applied = if o.op_type == op::BITS_READ {
-                        crate::bits::apply(&mut scratch, name, o.op_type, o.value)
-                    } else {
-                        crate::cdt::apply(&mut scratch, name, o.op_type, o.value)
-                    };
-                    match applied {
+                    match collection_op(&mut scratch, name, o.op_type, o.value) {
                         Ok(v) => write_value_op(&mut w, o.op_type, o.name, v, respond_all),
                         Err(OpError(code)) => {
                             w.finish();
@@ -254,6 +249,20 @@ fn read(
     }
     w.finish();
     rc::OK
+}
+
+/// List/map, bit and HLL ops: each module parses its own op value.
+fn collection_op(
+    bins: &mut Vec<Bin>,
+    name: BinName,
+    op_type: u8,
+    value: &[u8],
+) -> Result<Option<aeropy_protocol::msgpack::Value>, OpError> {
+    match op_type {
+        op::BITS_READ | op::BITS_MODIFY => crate::bits::apply(bins, name, op_type, value),
+        op::HLL_READ | op::HLL_MODIFY => crate::hll::apply(bins, name, op_type, value),
+        _ => crate::cdt::apply(bins, name, op_type, value),
+    }
 }
 
 /// Appends the result op of a CDT op (nothing for "no result" unless every op must
@@ -429,22 +438,21 @@ fn write(
                     }
                 }
             }
-            op::CDT_READ | op::CDT_MODIFY | op::BITS_READ | op::BITS_MODIFY => {
-                match BinName::new(o.name) {
-                    Some(name) => match if matches!(o.op_type, op::BITS_READ | op::BITS_MODIFY) {
-                        crate::bits::apply(&mut bins, name, o.op_type, o.value)
-                    } else {
-                        crate::cdt::apply(&mut bins, name, o.op_type, o.value)
-                    } {
-                        Ok(v) => {
-                            write_value_op(&mut w, o.op_type, o.name, v, respond_all);
-                            continue;
-                        }
-                        Err(e) => Err(e),
-                    },
-                    None => Err(OpError(rc::BIN_NAME_TOO_LONG)),
-                }
-            }
+            op::CDT_READ
+            | op::CDT_MODIFY
+            | op::BITS_READ
+            | op::BITS_MODIFY
+            | op::HLL_READ
+            | op::HLL_MODIFY => match BinName::new(o.name) {
+                Some(name) => match collection_op(&mut bins, name, o.op_type, o.value) {
+                    Ok(v) => {
+                        write_value_op(&mut w, o.op_type, o.name, v, respond_all);
+                        continue;
+                    }
+                    Err(e) => Err(e),
+                },
+                None => Err(OpError(rc::BIN_NAME_TOO_LONG)),
+            },
             _ => match BinName::new(o.name) {
                 Some(name) => {
                     ops::apply_bin_op(&mut bins, name, o.op_type, o.particle_type, o.value)

@@ -217,7 +217,7 @@ fn errors_and_limits() {
         one(&mut s, &request("test", "p", "k", w(), &bad_int)).rc(),
         rc::PARAMETER_ERROR
     );
-    let cdt = [(op::HLL_MODIFY, 4, "l", vec![0x92, 1, 1])];
+    let cdt = [(op::CDT_MODIFY, 4, "l", vec![0x91, 14])]; // list op code 14 does not exist
     assert_eq!(
         one(&mut s, &request("test", "p", "k", w(), &cdt)).rc(),
         rc::UNSUPPORTED_FEATURE
@@ -237,7 +237,7 @@ fn errors_and_limits() {
         rc::PARAMETER_ERROR
     );
     // filter expressions: evaluated on existing records (27 when false), refused
-    // with 16 when they use what we do not evaluate (HLL)
+    // with 16 when they use what we do not evaluate (an unknown call module)
     let with_filter = |header: MsgHeader, exp: &[u8], ops: &[(u8, u8, &str, Vec<u8>)]| {
         let d = aeropy_protocol::digest::digest_str(b"p", "f");
         let mut f = Vec::new();
@@ -283,9 +283,9 @@ fn errors_and_limits() {
         one(&mut s, &with_filter(r_all(), &regex, &[])).rc(),
         rc::FILTERED_OUT
     );
-    // an HLL call is refused
+    // a call into an unknown module is refused
     let hll = [
-        0x95, 0x7f, 2, 2, 0x91, 50, 0x93, 81, 9, 0xa3, b'a', b'g', b'e',
+        0x95, 0x7f, 2, 3, 0x91, 50, 0x93, 81, 9, 0xa3, b'a', b'g', b'e',
     ];
     assert_eq!(
         one(&mut s, &with_filter(r_all(), &hll, &[])).rc(),

@@ -26,10 +26,12 @@ def encode(value: Any, obj_hook: Callable[[Any], Any] | None = None) -> Any:
         if math.isnan(value) or math.isinf(value):
             return {"$float": repr(value)}
         return value
-    if isinstance(value, bytearray):
+    if type(value) is bytearray:
         return {"$bytearray": value.hex()}
-    if isinstance(value, bytes):
+    if type(value) is bytes:
         return {"$bytes": value.hex()}
+    if isinstance(value, (bytes, bytearray)):  # a subclass, e.g. HyperLogLog: keep its name
+        return {"$obj": {"type": type(value).__name__, "attrs": {"bytes": {"$bytes": value.hex()}}}}
     if isinstance(value, tuple):
         return {"$tuple": [encode(v, obj_hook) for v in value]}
     if isinstance(value, list):

@@ -250,6 +250,17 @@ impl<'a> Unpacker<'a> {
         self.data.get(self.pos..).unwrap_or_default()
     }
 
+    /// The next byte without consuming it.
+    pub fn peek_byte(&self) -> Option<u8> {
+        self.data.get(self.pos).copied()
+    }
+
+    /// Whether the next item is an extension (order flags, INFINITY, WILDCARD).
+    pub fn next_is_ext(&self) -> bool {
+        self.peek_byte()
+            .is_some_and(|b| matches!(b, 0xc7..=0xc9 | 0xd4..=0xd8))
+    }
+
     /// True when everything was read.
     pub fn is_empty(&self) -> bool {
         self.pos >= self.data.len()
@@ -508,6 +519,11 @@ mod tests {
         assert_eq!(u.value_bytes().unwrap().len(), v.len() - 1);
         assert_eq!(u.next_token().unwrap(), Token::Nil);
         assert!(u.is_empty());
+        assert_eq!(u.peek_byte(), None);
+        assert_eq!(Unpacker::new(&v).peek_byte(), Some(0x93));
+        assert!(!Unpacker::new(&v).next_is_ext());
+        assert!(Unpacker::new(&packed(|p| p.ext(1, &[]))).next_is_ext());
+        assert!(Unpacker::new(&packed(|p| p.ext(EXT_SPECIAL, &[1]))).next_is_ext());
         let inf = packed(|p| p.ext(EXT_SPECIAL, &[1]));
         assert_eq!(inf, [0xd4, 0xff, 0x01]);
     }
