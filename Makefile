@@ -15,7 +15,7 @@ $(VPY):
 
 .PHONY: install
 install: $(VPY) ## create .venv with the build, test and lint tools
-	$(VPY) -m pip install -q "maturin>=1.5,<2" pytest pytest-timeout hypothesis ruff mypy sphinx
+	$(VPY) -m pip install -q "maturin>=1.5,<2" pytest pytest-timeout hypothesis "ruff==0.17.6" mypy sphinx
 
 .PHONY: build-dev
 build-dev: install ## build the extension (debug) into .venv

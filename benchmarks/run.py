@@ -16,15 +16,15 @@ import json
 import statistics
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from official_venv import ensure_official_python  # noqa: E402
+from official_venv import ensure_official_python
 
-WORKLOADS: List[Tuple[str, str, int]] = [
+WORKLOADS: list[tuple[str, str, int]] = [
     # (label, workload, threads)
     ("get small", "get-small", 1),
     ("put small", "put-small", 1),
@@ -52,9 +52,19 @@ def server(hosts: str) -> Iterator[str]:
         yield ",".join(f"{h}:{p}" for h, p in srv.hosts)
 
 
-def one(python: str, hosts: str, workload: str, threads: int, seconds: float) -> Dict:
-    cmd = [python, str(ROOT / "benchmarks" / "workload.py"), "--hosts", hosts,
-           "--workload", workload, "--threads", str(threads), "--seconds", str(seconds)]
+def one(python: str, hosts: str, workload: str, threads: int, seconds: float) -> dict:
+    cmd = [
+        python,
+        str(ROOT / "benchmarks" / "workload.py"),
+        "--hosts",
+        hosts,
+        "--workload",
+        workload,
+        "--threads",
+        str(threads),
+        "--seconds",
+        str(seconds),
+    ]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT / "benchmarks")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -68,7 +78,7 @@ def main() -> None:
     args = parser.parse_args()
 
     clients = {"ours": sys.executable, "official": str(ensure_official_python())}
-    results: Dict[str, Dict[str, List[Dict]]] = {}
+    results: dict[str, dict[str, list[dict]]] = {}
     with server(args.hosts) as hosts:
         for label, workload, threads in WORKLOADS:
             results[label] = {"ours": [], "official": []}
@@ -76,16 +86,23 @@ def main() -> None:
                 for name, python in clients.items():
                     results[label][name].append(one(python, hosts, workload, threads, args.seconds))
 
-    rows = ["| workload | ours ops/s | official ops/s | ops ratio | ours CPU us/op "
-            "| official CPU us/op | CPU ratio | target |", "|---|---|---|---|---|---|---|---|"]
+    rows = [
+        (
+            "| workload | ours ops/s | official ops/s | ops ratio | ours CPU us/op "
+            "| official CPU us/op | CPU ratio | target |"
+        ),
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for label, by_client in results.items():
         ours_ops = statistics.median(r["ops_per_s"] for r in by_client["ours"])
         off_ops = statistics.median(r["ops_per_s"] for r in by_client["official"])
         ours_cpu = statistics.median(r["cpu_us_per_op"] for r in by_client["ours"])
         off_cpu = statistics.median(r["cpu_us_per_op"] for r in by_client["official"])
-        rows.append(f"| {label} | {ours_ops:,.0f} | {off_ops:,.0f} | {ours_ops / off_ops:.2f} "
-                    f"| {ours_cpu:.1f} | {off_cpu:.1f} | {ours_cpu / off_cpu:.2f} "
-                    f"| {TARGETS[label]} |")
+        rows.append(
+            f"| {label} | {ours_ops:,.0f} | {off_ops:,.0f} | {ours_ops / off_ops:.2f} "
+            f"| {ours_cpu:.1f} | {off_cpu:.1f} | {ours_cpu / off_cpu:.2f} "
+            f"| {TARGETS[label]} |"
+        )
     print("\n".join(rows))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))

@@ -11,18 +11,18 @@ import argparse
 import json
 import threading
 import time
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable
 
 import aerospike
 
 NS, SET = "test", "bench"
 
 
-def small_record() -> Dict[str, Any]:
+def small_record() -> dict[str, Any]:
     return {"name": "user-0001", "age": 42, "score": 3.5}
 
 
-def nested_record() -> Dict[str, Any]:
+def nested_record() -> dict[str, Any]:
     """About 3 KB: a list of 100, a map of 50, a 1 KB string."""
     return {
         "list": list(range(1000, 1100)),
@@ -32,7 +32,7 @@ def nested_record() -> Dict[str, Any]:
     }
 
 
-def make_op(client: Any, workload: str, keys: List[Tuple[str, str, int]]) -> Callable[[int], None]:
+def make_op(client: Any, workload: str, keys: list[tuple[str, str, int]]) -> Callable[[int], None]:
     record = nested_record() if "3k" in workload else small_record()
     if workload.startswith("put"):
         return lambda i: client.put(keys[i % len(keys)], record)
@@ -41,7 +41,9 @@ def make_op(client: Any, workload: str, keys: List[Tuple[str, str, int]]) -> Cal
     return lambda i: client.get(keys[i % len(keys)])
 
 
-def run(hosts: List[Tuple[str, int]], workload: str, seconds: float, threads: int) -> Dict[str, Any]:
+def run(
+    hosts: list[tuple[str, int]], workload: str, seconds: float, threads: int
+) -> dict[str, Any]:
     client = aerospike.client({"hosts": hosts}).connect()
     keys = [(NS, SET, f"{workload}-{i}") for i in range(1000)]
     op = make_op(client, workload, keys)

@@ -14,7 +14,7 @@ def main() -> None:
 
         for i in range(1, 6):
             client.put(("test", "people", i), {"id": i, "name": f"person {i}", "tags": ["a", i]})
-        key, meta, bins = client.get(("test", "people", 3))
+        _key, meta, bins = client.get(("test", "people", 3))
         print("get:", meta, bins)
 
         client.increment(("test", "people", 3), "id", 100)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import textwrap
 from pathlib import Path
-from typing import List, Tuple
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def rst_blocks(path: Path) -> List[Tuple[str, str]]:
+def rst_blocks(path: Path) -> list[tuple[str, str]]:
     lines = path.read_text().splitlines()
     blocks = []
     for i, line in enumerate(lines):
@@ -27,11 +26,11 @@ def rst_blocks(path: Path) -> List[Tuple[str, str]]:
     return blocks
 
 
-def md_blocks(path: Path) -> List[Tuple[str, str]]:
+def md_blocks(path: Path) -> list[tuple[str, str]]:
     text = path.read_text()
     return [
         (f"{path.name}:{text[: m.start()].count(chr(10)) + 1}", m.group(1))
-        for m in re.finditer(r"```python\n(.*?)```", text, re.S)
+        for m in re.finditer(r"```python\n(.*?)```", text, re.DOTALL)
     ]
 
 
@@ -45,4 +44,4 @@ def test_examples_were_found() -> None:
 
 @pytest.mark.parametrize("where,code", EXAMPLES, ids=[w for w, _ in EXAMPLES])
 def test_example_runs(where: str, code: str) -> None:
-    exec(compile(code, where, "exec"), {"__name__": "__doc_example__"})
+    exec(compile(code, where, "exec"), {"__name__": "__doc_example__"})  # noqa: S102

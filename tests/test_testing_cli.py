@@ -6,9 +6,8 @@ import signal
 import subprocess
 import sys
 
-import pytest
-
 import aerospike
+import pytest
 from aerospike import exception
 from aerospike.testing import Server
 

@@ -16,8 +16,9 @@ is installed) yields a running ``Server`` for a test session.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import TracebackType
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Type
+from typing import Any
 
 __all__ = ["Server"]
 
@@ -51,7 +52,7 @@ class Server:
             raise ParamError(-2, "namespaces must be a non-empty sequence of names")
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
             raise ParamError(-2, "port must be an int between 0 and 65535")
-        self._options: Dict[str, Any] = {
+        self._options: dict[str, Any] = {
             "host": host,
             "port": port,
             "nodes": nodes,
@@ -59,10 +60,10 @@ class Server:
             "cluster_name": cluster_name,
             "default_ttl": default_ttl,
         }
-        self._cluster: Optional[Any] = None
+        self._cluster: Any | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
-    def start(self) -> "Server":
+    def start(self) -> Server:
         """Start listening; returns ``self``. Starting a running server is a no-op."""
         if self._cluster is None:
             from aerospike import _aerospike
@@ -76,14 +77,14 @@ class Server:
         if cluster is not None:
             cluster.shutdown()
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:  # noqa: PYI034 (py39: no typing.Self)
         return self.start()
 
     def __exit__(
         self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop()
 
@@ -96,12 +97,12 @@ class Server:
 
     # -- what clients need -------------------------------------------------------------
     @property
-    def hosts(self) -> List[Tuple[str, int]]:
+    def hosts(self) -> list[tuple[str, int]]:
         """``(host, port)`` of every node, in node order."""
         return [(h, p) for h, p in self._running().hosts()]
 
     @property
-    def config(self) -> Dict[str, Any]:
+    def config(self) -> dict[str, Any]:
         """A config dict ready for :func:`aerospike.client`."""
         return {"hosts": self.hosts}
 
@@ -114,6 +115,6 @@ class Server:
         """Start a stopped node again on the same port."""
         self._running().start_node(index)
 
-    def node_stats(self, index: int) -> Dict[str, int]:
+    def node_stats(self, index: int) -> dict[str, int]:
         """Counters of node ``index``: requests served and misrouted requests."""
         return dict(self._running().node_stats(index))

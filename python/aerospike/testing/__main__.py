@@ -6,12 +6,11 @@ import argparse
 import signal
 import sys
 import threading
-from typing import List, Optional
 
 from aerospike.testing import Server
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m aerospike.testing",
         description="Run the embedded Aerospike server on this machine.",
