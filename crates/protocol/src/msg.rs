@@ -440,13 +440,8 @@ impl<'b> MsgWriter<'b> {
     }
 
     /// Bytes of this message written so far (proto header included for a frame).
-    pub fn len(&self) -> usize {
+    pub fn message_len(&self) -> usize {
         self.buf.len() - self.frame_start.unwrap_or(self.header_start)
-    }
-
-    /// Never true: a started message holds at least its header.
-    pub fn is_empty(&self) -> bool {
-        false
     }
 
     /// Direct access to the buffer (e.g. to size-check while writing).
@@ -471,7 +466,7 @@ impl MsgWriter<'_> {
     /// Like [`MsgWriter::finish`], but rejects a frame whose body exceeds
     /// [`frame::MAX_BODY_SIZE`] (the server would refuse it).
     pub fn finish_checked(self) -> Result<usize> {
-        let body = self.len().saturating_sub(PROTO_HEADER_SIZE) as u64;
+        let body = self.message_len().saturating_sub(PROTO_HEADER_SIZE) as u64;
         if self.frame_start.is_some() && body > frame::MAX_BODY_SIZE {
             return Err(ProtocolError::TooLarge(body));
         }
@@ -791,7 +786,7 @@ mod tests {
         h.info2 |= INFO2_WRITE;
         h.record_ttl = 77;
         w.set_header(&h);
-        assert!(!w.is_empty());
+        assert_eq!(w.message_len(), w.buffer().len());
         let end = w.finish_checked().unwrap();
         let m = Message::parse_frame(&buf[..end]).unwrap();
         assert_eq!((m.header.info2, m.header.record_ttl), (INFO2_WRITE, 77));
