@@ -1,5 +1,8 @@
 //! Batch index requests (field 41): one reply record per row, then a LAST message.
 
+use aeropy_protocol::batch::{
+    PARENT_RESPOND_ALL_KEYS, ROW_GEN, ROW_INFO23, ROW_INFO4, ROW_REPEAT, ROW_TTL,
+};
 use aeropy_protocol::frame::{self, TYPE_MSG};
 use aeropy_protocol::msg::{self, field, Message, MsgHeader};
 use aeropy_protocol::result_code as rc;
@@ -7,14 +10,6 @@ use aeropy_protocol::result_code as rc;
 use crate::cluster::Shared;
 use crate::record::{self, Request};
 
-/// Row flags.
-const ROW_REPEAT: u8 = 0x01;
-const ROW_INFO23: u8 = 0x02;
-const ROW_GEN: u8 = 0x04;
-const ROW_TTL: u8 = 0x08;
-const ROW_INFO4: u8 = 0x10;
-/// Parent flag: report every error per row instead of failing the batch.
-const PARENT_RESPOND_ALL_KEYS: u8 = 0x04;
 /// Reply frames are cut at about this size.
 const FRAME_SPLIT: usize = 1 << 20;
 

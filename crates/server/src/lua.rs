@@ -173,6 +173,29 @@ fn first_line(e: &mlua::Error) -> String {
         .to_string()
 }
 
+/// A UDF may not run longer than this (the partition stays locked meanwhile).
+const TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(5);
+/// Nor use more memory than this.
+const MEMORY_LIMIT: usize = 64 << 20;
+
+/// A Lua state that aborts runaway scripts.
+fn guarded_lua() -> Lua {
+    let lua = Lua::new();
+    let _ = lua.set_memory_limit(MEMORY_LIMIT);
+    let started = std::time::Instant::now();
+    lua.set_hook(
+        mlua::HookTriggers::new().every_nth_instruction(10_000),
+        move |_, _| {
+            if started.elapsed() > TIME_LIMIT {
+                Err(mlua::Error::RuntimeError("UDF execution timed out".into()))
+            } else {
+                Ok(mlua::VmState::Continue)
+            }
+        },
+    );
+    lua
+}
+
 /// Runs `function(rec, args...)` of module `module`; `Err` is the FAILURE message.
 pub(crate) fn run(
     module: &str,
@@ -181,7 +204,7 @@ pub(crate) fn run(
     args: &[Value],
     rec: &RecView,
 ) -> Result<(Value, RecChange), String> {
-    let lua = Lua::new();
+    let lua = guarded_lua();
     let err = |e: mlua::Error| first_line(&e);
     let t: Table = lua
         .load(PRELUDE)

@@ -56,12 +56,32 @@ fn totals(c: &Cluster) -> (u64, u64) {
         .fold((0, 0), |(r, m), x| (r + x.requests, m + x.misroutes))
 }
 
-/// Waits until every running node has answered `replicas` with its current generation:
-/// the counters are then reset so only steady-state routing is measured.
+/// Waits until the client sees `nodes` nodes and routes a probe of 64 reads without a
+/// misroute (it has re-read every changed partition map); the counters are then reset
+/// so the assertions measure steady-state routing only.
 async fn settle(c: &Cluster, client: &Client, nodes: usize) {
     wait_for("all nodes", || client.nodes().len() == nodes).await;
-    // A couple of tend rounds so every node's replicas are re-read.
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        c.reset_counters();
+        for i in 0..64 {
+            let _ = client
+                .get(
+                    &ReadPolicy::default(),
+                    &as_key!("test", "probe", i),
+                    Bins::All,
+                )
+                .await;
+        }
+        if totals(c).1 == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the client never routed without misroutes"
+        );
+    }
     c.reset_counters();
 }
 
