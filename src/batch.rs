@@ -1,12 +1,15 @@
 //! Batch methods: the batch protocol for reads, per-key commands for the rest.
 
-use aeropy_core::{Error, Key};
+use aeropy_core::client::{read_header, write_header};
+use aeropy_core::{BatchItem, Error, Key};
+use aeropy_protocol::msg::{self as wire, MsgHeader, MsgWriter};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use crate::client::{Client, Shape};
+use crate::client::{begin_key_command, Client, Shape};
+use crate::config::CmdPolicy;
 use crate::errors::{guard, param_err, to_pyerr};
-use crate::keys::{bin_name, meta_dict, parse_key, PyKey};
+use crate::keys::{bin_name, meta_dict, parse_key, write_meta, PyKey};
 
 /// One key's outcome in a batch read.
 pub(crate) struct BatchRow<'py> {
@@ -223,7 +226,6 @@ impl Client {
         ttl: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let _ = policy_batch;
             let (records_cls, record_cls) = batch_classes(py)?;
             let meta = match ttl.filter(|t| !t.is_none()) {
                 Some(t) => {
@@ -233,14 +235,31 @@ impl Client {
                 }
                 None => None,
             };
+            let p = self.policy(py, &self.settings.policies.operate, policy_batch_write)?;
+            let m = write_meta(py, &p, meta.as_ref())?;
+            let ops = ops
+                .cast::<PyList>()
+                .map_err(|_| param_err(py, "operations must be a list of dicts"))?;
+            if ops.is_empty() {
+                return Err(param_err(py, "operations must not be empty"));
+            }
             let out = PyList::empty(py);
+            let mut items = Vec::new();
             for k in key_list(py, keys)? {
                 let br = record_cls.call1((&k,))?;
-                let res =
-                    self.operate_impl(py, &k, ops, meta.as_ref(), policy_batch_write, Shape::Dict);
-                set_batch_result(py, &br, res)?;
-                out.append(br)?;
+                out.append(&br)?;
+                let built = parse_key(py, &k).and_then(|key| {
+                    let (record, write) = record_message(|w| {
+                        self.write_operate(py, w, &key, &p, &mut m.clone(), ops)
+                    })?;
+                    Ok(Pending::new(key, record, write, true, br.clone()))
+                });
+                match built {
+                    Ok(item) => items.push(item),
+                    Err(e) => set_batch_result(py, &br, Err(e))?,
+                }
             }
+            self.run_batch_records(py, &items, policy_batch)?;
             records_cls.call1((out,))
         })
     }
@@ -253,17 +272,23 @@ impl Client {
         policy_batch_remove: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let _ = policy_batch;
             let (records_cls, record_cls) = batch_classes(py)?;
+            let p = self.policy(py, &self.settings.policies.remove, policy_batch_remove)?;
             let out = PyList::empty(py);
+            let mut items = Vec::new();
             for k in key_list(py, keys)? {
                 let br = record_cls.call1((&k,))?;
-                let res = self
-                    .remove(py, &k, None, policy_batch_remove)
-                    .map(|_| py.None().into_bound(py));
-                set_batch_result(py, &br, res)?;
-                out.append(br)?;
+                out.append(&br)?;
+                let built = parse_key(py, &k).and_then(|key| {
+                    let record = self.remove_message(py, &key, &p)?;
+                    Ok(Pending::new(key, record, true, true, br.clone()))
+                });
+                match built {
+                    Ok(item) => items.push(item.removing()),
+                    Err(e) => set_batch_result(py, &br, Err(e))?,
+                }
             }
+            self.run_batch_records(py, &items, policy_batch)?;
             records_cls.call1((out,))
         })
     }
@@ -275,43 +300,24 @@ impl Client {
         policy_batch: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let _ = policy_batch;
             let items = batch_records.getattr("batch_records").map_err(|_| {
                 param_err(
                     py,
                     "batch_records must be an aerospike_helpers.batch.records.BatchRecords",
                 )
             })?;
+            let mut pending = Vec::new();
             for br in key_list(py, &items)? {
                 let kind: i64 = br.getattr("_type")?.extract()?;
                 let key = br.getattr("key")?;
                 let policy = br.getattr("policy").ok().filter(|p| !p.is_none());
-                let res = match kind {
-                    0 => {
-                        let all = br.getattr("read_all_bins")?.is_truthy()?;
-                        let ops = br.getattr("ops")?;
-                        if all || ops.is_none() {
-                            self.get(py, &key, policy.as_ref())
-                        } else {
-                            self.operate_impl(py, &key, &ops, None, policy.as_ref(), Shape::Dict)
-                        }
-                    }
-                    1 => {
-                        let meta = br.getattr("meta")?;
-                        let meta = (!meta.is_none()).then_some(meta);
-                        let ops = br.getattr("ops")?;
-                        self.operate_impl(
-                            py,
-                            &key,
-                            &ops,
-                            meta.as_ref(),
-                            policy.as_ref(),
-                            Shape::Dict,
-                        )
-                    }
-                    3 => self
-                        .remove(py, &key, None, policy.as_ref())
-                        .map(|_| py.None().into_bound(py)),
+                let built = match kind {
+                    0 | 1 => self.batch_ops_record(py, &br, &key, kind == 1, policy.as_ref()),
+                    3 => parse_key(py, &key).and_then(|k| {
+                        let p = self.policy(py, &self.settings.policies.remove, policy.as_ref())?;
+                        let record = self.remove_message(py, &k, &p)?;
+                        Ok(Pending::new(k, record, true, false, br.clone()).removing())
+                    }),
                     _ => Err(crate::errors::make_exception(
                         py,
                         16,
@@ -319,9 +325,188 @@ impl Client {
                         false,
                     )),
                 };
-                set_batch_result(py, &br, res)?;
+                match built {
+                    Ok(item) => pending.push(item),
+                    Err(e) => set_batch_result(py, &br, Err(e))?,
+                }
             }
+            self.run_batch_records(py, &pending, policy_batch)?;
             Ok(batch_records.clone())
         })
     }
+
+    /// A `Read` (`write = false`) or `Write` record of `batch_write`.
+    fn batch_ops_record<'py>(
+        &self,
+        py: Python<'py>,
+        br: &Bound<'py, PyAny>,
+        key: &Bound<'py, PyAny>,
+        write: bool,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Pending<'py>> {
+        let k = parse_key(py, key)?;
+        let ops = br.getattr("ops")?;
+        if !write && (br.getattr("read_all_bins")?.is_truthy()? || ops.is_none()) {
+            let p = self.policy(py, &self.settings.policies.read, policy)?;
+            let (record, _) = record_message(|w| {
+                begin_key_command(
+                    &p,
+                    w,
+                    &k.key,
+                    &read_header(&p.base, wire::INFO1_GET_ALL),
+                    false,
+                );
+                Ok(false)
+            })?;
+            return Ok(Pending::new(k, record, false, false, br.clone()));
+        }
+        let meta = if write {
+            br.getattr("meta")?
+        } else {
+            py.None().into_bound(py)
+        };
+        let meta = (!meta.is_none()).then_some(meta);
+        let p = self.policy(py, &self.settings.policies.operate, policy)?;
+        let mut m = write_meta(py, &p, meta.as_ref())?;
+        let ops = ops
+            .cast::<PyList>()
+            .map_err(|_| param_err(py, "operations must be a list of dicts"))?;
+        if ops.is_empty() {
+            return Err(param_err(py, "operations must not be empty"));
+        }
+        let (record, w) = record_message(|w| self.write_operate(py, w, &k, &p, &mut m, ops))?;
+        Ok(Pending::new(k, record, w, false, br.clone()))
+    }
+
+    /// The message of a remove of `k`.
+    fn remove_message(&self, py: Python<'_>, k: &PyKey<'_>, p: &CmdPolicy) -> PyResult<Vec<u8>> {
+        let m = write_meta(py, p, None)?;
+        let (record, _) = record_message(|w| {
+            begin_key_command(
+                p,
+                w,
+                &k.key,
+                &write_header(&p.base, &m, wire::INFO2_DELETE),
+                p.base.send_key,
+            );
+            Ok(true)
+        })?;
+        Ok(record)
+    }
+
+    /// Sends `items` as the rows of batch requests (one per node) and stores each
+    /// outcome in its `BatchRecord`.
+    fn run_batch_records<'py>(
+        &self,
+        py: Python<'py>,
+        items: &[Pending<'py>],
+        policy_batch: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
+        let p = self.policy(py, &self.settings.policies.batch, policy_batch)?;
+        if items.is_empty() {
+            return Ok(());
+        }
+        let core = self.core(py)?;
+        let rows: Vec<BatchItem<'_>> = items
+            .iter()
+            .map(|i| BatchItem {
+                key: &i.key.key,
+                record: i.record.clone(),
+                write: i.write,
+                may_repeat: i.may_repeat,
+            })
+            .collect();
+        let replies = py
+            .detach(|| core.batch_records(&rows, &p.base))
+            .map_err(|e| to_pyerr(py, &e))?;
+        let mut seen = vec![false; items.len()];
+        let mut err = None;
+        let res = replies.for_each(|r| {
+            let i = r.header.transaction_ttl as usize;
+            let (Some(item), Some(s)) = (items.get(i), seen.get_mut(i)) else {
+                return Err(Error::Parse(format!("batch row index {i} out of range")));
+            };
+            *s = true;
+            let stored = (|| -> PyResult<()> {
+                let res = match r.header.result_code {
+                    0 if item.remove => Ok(py.None().into_bound(py)),
+                    0 => {
+                        let meta = meta_dict(py, r.header.generation, r.header.record_ttl)?;
+                        let bins = self.bins_from_reply(py, r, Shape::Dict)?;
+                        Ok(PyTuple::new(
+                            py,
+                            [item.key.to_tuple(py)?.into_any(), meta.into_any(), bins],
+                        )?
+                        .into_any())
+                    }
+                    c => Err(to_pyerr(
+                        py,
+                        &Error::server(i32::from(c), item.write && c == 9),
+                    )),
+                };
+                set_batch_result(py, &item.br, res)
+            })();
+            stored.map_err(|e| {
+                err = Some(e);
+                Error::Client(String::new())
+            })
+        });
+        if let Some(e) = err {
+            return Err(e);
+        }
+        res.map_err(|e| to_pyerr(py, &e))?;
+        for (item, _) in items.iter().zip(&seen).filter(|(_, s)| !**s) {
+            let e = Error::Client("the batch reply has no row for this record".into());
+            set_batch_result(py, &item.br, Err(to_pyerr(py, &e)))?;
+        }
+        Ok(())
+    }
+}
+
+/// A record of a batch of commands, encoded, waiting to be sent.
+pub(crate) struct Pending<'py> {
+    key: PyKey<'py>,
+    record: Vec<u8>,
+    write: bool,
+    may_repeat: bool,
+    /// A remove: success leaves `record` None.
+    remove: bool,
+    /// The `BatchRecord` the outcome goes to.
+    br: Bound<'py, PyAny>,
+}
+
+impl<'py> Pending<'py> {
+    fn new(
+        key: PyKey<'py>,
+        record: Vec<u8>,
+        write: bool,
+        may_repeat: bool,
+        br: Bound<'py, PyAny>,
+    ) -> Self {
+        Pending {
+            key,
+            record,
+            write,
+            may_repeat,
+            remove: false,
+            br,
+        }
+    }
+
+    fn removing(mut self) -> Self {
+        self.remove = true;
+        self
+    }
+}
+
+/// Encodes one record's message (no proto header) with `build`; returns it and whether
+/// it writes.
+fn record_message(
+    build: impl FnOnce(&mut MsgWriter<'_>) -> PyResult<bool>,
+) -> PyResult<(Vec<u8>, bool)> {
+    let mut buf = Vec::new();
+    let mut w = MsgWriter::start_record(&mut buf, &MsgHeader::default());
+    let write = build(&mut w)?;
+    w.finish();
+    Ok((buf, write))
 }

@@ -5,12 +5,15 @@ mod batch;
 mod bits;
 mod cdt;
 mod client;
+mod command;
 mod config;
 mod errors;
+mod info;
 mod keys;
 mod logging;
 mod operate;
 mod query;
+mod record;
 mod serialization;
 mod server;
 

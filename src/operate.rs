@@ -15,9 +15,11 @@ use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyString}
 use crate::bits;
 use crate::cdt;
 use crate::client::{Client, Shape};
+use crate::config::CmdPolicy;
 use crate::config::{self, int_of, type_name};
 use crate::errors::param_err;
-use crate::keys::{bin_name, parse_key, write_meta};
+use crate::keys::{bin_name, parse_key, write_meta, PyKey};
+use aeropy_core::WriteMeta;
 
 /// The operator constants of aerospike._constants (their values are the 19.x ones).
 struct Operators {
@@ -73,146 +75,155 @@ impl Client {
         if ops.is_empty() {
             return Err(param_err(py, "operations must not be empty"));
         }
-        let opc = operators(py)?;
-        let pair = self.pair(py);
-        let ser = self.ser(py, pair.as_ref(), None);
         self.command(
             py,
             &k,
             false,
             &p,
-            |w| {
-                begin_key_command(&p, w, &k.key, &MsgHeader::default(), p.base.send_key);
-                let mut read_all = false;
-                let mut respond_all = false;
-                for op in ops.iter() {
-                    let d = op
-                        .cast::<PyDict>()
-                        .map_err(|_| param_err(py, "each operation must be a dict"))?;
-                    let code = match d.get_item(intern!(py, "op"))? {
-                        Some(c) => int_of(py, "operation \"op\"", &c)?,
-                        None => return Err(param_err(py, "operation dict has no \"op\"")),
-                    };
-                    let bin = d.get_item(intern!(py, "bin"))?;
-                    let val = d.get_item(intern!(py, "val"))?;
-                    let need_bin = |b: &Option<Bound<'py, PyAny>>| -> PyResult<String> {
-                        match b {
-                            Some(b) => bin_name(py, b),
-                            None => Err(param_err(py, "operation needs a \"bin\"")),
-                        }
-                    };
-                    let need_val = |v: &Option<Bound<'py, PyAny>>| -> PyResult<Bound<'py, PyAny>> {
-                        v.clone()
-                            .ok_or_else(|| param_err(py, "operation needs a \"val\""))
-                    };
-                    if code == opc.read {
-                        match &bin {
-                            Some(b) if !b.is_none() => {
-                                let name = bin_name(py, b)?;
-                                write_op(w, op::READ, particle::NULL, name.as_bytes(), &[])
-                                    .map_err(|e| param_err(py, e.message()))?;
-                            }
-                            _ => read_all = true,
-                        }
-                    } else if code == opc.write {
-                        ser.write_op(w, op::WRITE, &need_bin(&bin)?, &need_val(&val)?)?;
-                    } else if code == opc.incr {
-                        let v = need_val(&val)?;
-                        if !(v.cast::<PyInt>().is_ok() && v.cast::<PyBool>().is_err())
-                            && v.cast::<pyo3::types::PyFloat>().is_err()
-                        {
-                            return Err(param_err(
-                                py,
-                                format!(
-                                    "increment value must be an int or float, not {}",
-                                    type_name(&v)
-                                ),
-                            ));
-                        }
-                        ser.write_op(w, op::INCR, &need_bin(&bin)?, &v)?;
-                    } else if code == opc.append || code == opc.prepend {
-                        let v = need_val(&val)?;
-                        if v.cast::<PyString>().is_err()
-                            && v.cast::<PyBytes>().is_err()
-                            && v.cast::<PyByteArray>().is_err()
-                        {
-                            return Err(param_err(
-                                py,
-                                format!(
-                                    "append/prepend value must be a str or bytes, not {}",
-                                    type_name(&v)
-                                ),
-                            ));
-                        }
-                        let t = if code == opc.append {
-                            op::APPEND
-                        } else {
-                            op::PREPEND
-                        };
-                        ser.write_op(w, t, &need_bin(&bin)?, &v)?;
-                    } else if code == opc.touch {
-                        if let Some(v) = val.as_ref().filter(|v| !v.is_none()) {
-                            m.ttl = config::ttl_of(py, "touch \"val\"", v)?;
-                        }
-                        write_op(w, op::TOUCH, particle::NULL, b"", &[])
-                            .map_err(|e| param_err(py, e.message()))?;
-                    } else if code == opc.delete {
-                        write_op(w, op::DELETE_ALL, particle::NULL, b"", &[])
-                            .map_err(|e| param_err(py, e.message()))?;
-                    } else if cdt::is_cdt(code) {
-                        cdt::write_cdt_op(&ser, w, code, &need_bin(&bin)?, d)?;
-                        // As the official client: map ops ask for one result per op.
-                        respond_all |= cdt::is_map_op(code);
-                    } else if bits::is_bits(code) {
-                        bits::write_bits_op(&ser, w, code, &need_bin(&bin)?, d)?;
-                        respond_all = true;
-                    } else if code == OP_EXPR_READ || code == OP_EXPR_WRITE {
-                        // value: msgpack [packed expression, flags]
-                        let expr = match d.get_item(intern!(py, "expr"))? {
-                            Some(e) => e,
-                            None => {
-                                return Err(param_err(py, "expression operation needs \"expr\""))
-                            }
-                        };
-                        let packed: Vec<u8> = py
-                            .import("aerospike_helpers.expressions._packer")?
-                            .getattr("pack_expression")?
-                            .call1((expr,))?
-                            .extract()?;
-                        let flags = match d.get_item(intern!(py, "expr_flags"))? {
-                            Some(f) if !f.is_none() => int_of(py, "expr_flags", &f)?,
-                            _ => 0,
-                        };
-                        let op = if code == OP_EXPR_READ {
-                            OP_EXP_READ
-                        } else {
-                            OP_EXP_MODIFY
-                        };
-                        let op_start = begin_op(w, op, need_bin(&bin)?.as_bytes())
-                            .map_err(|e| param_err(py, e.message()))?;
-                        let buf = w.buffer();
-                        Packer::new(buf).array_header(2);
-                        buf.extend_from_slice(&packed);
-                        Packer::new(buf).int(flags);
-                        end_op(w, op_start, particle::BLOB)
-                            .map_err(|e| param_err(py, e.message()))?;
-                        respond_all = true;
-                    } else {
-                        return Err(param_err(py, format!("unsupported operation code {code}")));
-                    }
-                }
-                let write = finish_operate_header(w, &p.base, &m);
-                if read_all {
-                    or_info(w, wire::INFO1_READ | wire::INFO1_GET_ALL, 0);
-                }
-                if respond_all {
-                    // One result per op, in op order (what list/map ops need).
-                    or_info(w, 0, wire::INFO2_RESPOND_ALL_OPS);
-                }
-                Ok(write)
-            },
+            |w| self.write_operate(py, w, &k, &p, &mut m, ops),
             |r| self.record(py, &k, r, shape, &p),
         )
+    }
+
+    /// Writes the key fields and the ops of an operate into `w` and sets its header from
+    /// the ops; returns whether it writes.
+    pub(crate) fn write_operate<'py>(
+        &self,
+        py: Python<'py>,
+        w: &mut MsgWriter<'_>,
+        k: &PyKey<'py>,
+        p: &CmdPolicy,
+        m: &mut WriteMeta,
+        ops: &Bound<'py, PyList>,
+    ) -> PyResult<bool> {
+        let opc = operators(py)?;
+        let pair = self.pair(py);
+        let ser = self.ser(py, pair.as_ref(), None);
+        begin_key_command(p, w, &k.key, &MsgHeader::default(), p.base.send_key);
+        let mut read_all = false;
+        let mut respond_all = false;
+        for op in ops.iter() {
+            let d = op
+                .cast::<PyDict>()
+                .map_err(|_| param_err(py, "each operation must be a dict"))?;
+            let code = match d.get_item(intern!(py, "op"))? {
+                Some(c) => int_of(py, "operation \"op\"", &c)?,
+                None => return Err(param_err(py, "operation dict has no \"op\"")),
+            };
+            let bin = d.get_item(intern!(py, "bin"))?;
+            let val = d.get_item(intern!(py, "val"))?;
+            let need_bin = |b: &Option<Bound<'py, PyAny>>| -> PyResult<String> {
+                match b {
+                    Some(b) => bin_name(py, b),
+                    None => Err(param_err(py, "operation needs a \"bin\"")),
+                }
+            };
+            let need_val = |v: &Option<Bound<'py, PyAny>>| -> PyResult<Bound<'py, PyAny>> {
+                v.clone()
+                    .ok_or_else(|| param_err(py, "operation needs a \"val\""))
+            };
+            if code == opc.read {
+                match &bin {
+                    Some(b) if !b.is_none() => {
+                        let name = bin_name(py, b)?;
+                        write_op(w, op::READ, particle::NULL, name.as_bytes(), &[])
+                            .map_err(|e| param_err(py, e.message()))?;
+                    }
+                    _ => read_all = true,
+                }
+            } else if code == opc.write {
+                ser.write_op(w, op::WRITE, &need_bin(&bin)?, &need_val(&val)?)?;
+            } else if code == opc.incr {
+                let v = need_val(&val)?;
+                if !(v.cast::<PyInt>().is_ok() && v.cast::<PyBool>().is_err())
+                    && v.cast::<pyo3::types::PyFloat>().is_err()
+                {
+                    return Err(param_err(
+                        py,
+                        format!(
+                            "increment value must be an int or float, not {}",
+                            type_name(&v)
+                        ),
+                    ));
+                }
+                ser.write_op(w, op::INCR, &need_bin(&bin)?, &v)?;
+            } else if code == opc.append || code == opc.prepend {
+                let v = need_val(&val)?;
+                if v.cast::<PyString>().is_err()
+                    && v.cast::<PyBytes>().is_err()
+                    && v.cast::<PyByteArray>().is_err()
+                {
+                    return Err(param_err(
+                        py,
+                        format!(
+                            "append/prepend value must be a str or bytes, not {}",
+                            type_name(&v)
+                        ),
+                    ));
+                }
+                let t = if code == opc.append {
+                    op::APPEND
+                } else {
+                    op::PREPEND
+                };
+                ser.write_op(w, t, &need_bin(&bin)?, &v)?;
+            } else if code == opc.touch {
+                if let Some(v) = val.as_ref().filter(|v| !v.is_none()) {
+                    m.ttl = config::ttl_of(py, "touch \"val\"", v)?;
+                }
+                write_op(w, op::TOUCH, particle::NULL, b"", &[])
+                    .map_err(|e| param_err(py, e.message()))?;
+            } else if code == opc.delete {
+                write_op(w, op::DELETE_ALL, particle::NULL, b"", &[])
+                    .map_err(|e| param_err(py, e.message()))?;
+            } else if cdt::is_cdt(code) {
+                cdt::write_cdt_op(&ser, w, code, &need_bin(&bin)?, d)?;
+                // As the official client: map ops ask for one result per op.
+                respond_all |= cdt::is_map_op(code);
+            } else if bits::is_bits(code) {
+                bits::write_bits_op(&ser, w, code, &need_bin(&bin)?, d)?;
+                respond_all = true;
+            } else if code == OP_EXPR_READ || code == OP_EXPR_WRITE {
+                // value: msgpack [packed expression, flags]
+                let expr = match d.get_item(intern!(py, "expr"))? {
+                    Some(e) => e,
+                    None => return Err(param_err(py, "expression operation needs \"expr\"")),
+                };
+                let packed: Vec<u8> = py
+                    .import("aerospike_helpers.expressions._packer")?
+                    .getattr("pack_expression")?
+                    .call1((expr,))?
+                    .extract()?;
+                let flags = match d.get_item(intern!(py, "expr_flags"))? {
+                    Some(f) if !f.is_none() => int_of(py, "expr_flags", &f)?,
+                    _ => 0,
+                };
+                let op = if code == OP_EXPR_READ {
+                    OP_EXP_READ
+                } else {
+                    OP_EXP_MODIFY
+                };
+                let op_start = begin_op(w, op, need_bin(&bin)?.as_bytes())
+                    .map_err(|e| param_err(py, e.message()))?;
+                let buf = w.buffer();
+                Packer::new(buf).array_header(2);
+                buf.extend_from_slice(&packed);
+                Packer::new(buf).int(flags);
+                end_op(w, op_start, particle::BLOB).map_err(|e| param_err(py, e.message()))?;
+                respond_all = true;
+            } else {
+                return Err(param_err(py, format!("unsupported operation code {code}")));
+            }
+        }
+        let write = finish_operate_header(w, &p.base, m);
+        if read_all {
+            or_info(w, wire::INFO1_READ | wire::INFO1_GET_ALL, 0);
+        }
+        if respond_all {
+            // One result per op, in op order (what list/map ops need).
+            or_info(w, 0, wire::INFO2_RESPOND_ALL_OPS);
+        }
+        Ok(write)
     }
 }
 

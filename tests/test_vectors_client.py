@@ -31,9 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-import pytest
-
 import aerospike
+import pytest
 from aerospike import exception as ex
 from aerospike import predicates
 from aerospike.testing import Server
@@ -55,10 +54,19 @@ NORMALIZED: dict[str, str] = {
 }
 
 # Scenario -> {what: (recorded, ours)}: differences kept on purpose, asserted exactly.
-DIFFERENCES: dict[str, dict[str, tuple[Any, Any]]] = {}
+DIFFERENCES: dict[str, dict[str, tuple[Any, Any]]] = {
+    # Tending is each client's own: the official client asks `build` (its feature checks),
+    # names itself with `user-agent-set` and polls `peers-generation`; ours reads
+    # `peers-clear-std` on every tend (cheap on the clusters we serve) and sends no user
+    # agent yet. No record command depends on these.
+    "connect": {
+        "commands": (["build", "peers-generation", "user-agent-set:value=..."], []),
+    },
+}
 
-# Scenario -> why it is not built yet. The call must raise an aerospike.exception error
-# (or the API must not exist) and nothing may be sent.
+# Scenario -> why it is not built yet. Nothing may be sent: the call raises an
+# aerospike.exception error, or the method does not exist yet (AttributeError; a raising
+# placeholder would have to be declared in python/aerospike/_aerospike.pyi first).
 NOT_BUILT: dict[str, str] = {
     "query:aggregate": "Query.apply (stream UDF aggregation) is not implemented",
     "scan_apply+job_info": "Client.scan_apply / job_info (background scan UDF) not implemented",
@@ -108,9 +116,7 @@ class Msg:
 
 def parse_msg(body: bytes) -> Msg:
     """One AS_MSG; a recording cut at 4 KiB keeps what is whole (cut data kept as is)."""
-    hsz, i1, i2, i3, i4, _rc, gen, ttl, _tttl, nf, no = struct.unpack_from(
-        ">BBBBBBIIIHH", body
-    )
+    hsz, i1, i2, i3, i4, _rc, gen, ttl, _tttl, nf, no = struct.unpack_from(">BBBBBBIIIHH", body)
     off, fields, ops_, cut = hsz, [], [], False
     for _ in range(nf):
         if off + 5 > len(body):
@@ -535,7 +541,7 @@ def record_call(c: Any, scenario: str, m: Msg) -> Callable[[], Any]:
 def batch_call(c: Any, scenario: str, m: Msg) -> Callable[[], Any]:
     _parent, rows = parse_batch(m.field(FIELD_BATCH) or b"")
     first = rows[0]
-    fields = dict((t, bytes.fromhex(v)) for t, v in first["fields"])
+    fields = {t: bytes.fromhex(v) for t, v in first["fields"]}
     ns, set_ = fields[FIELD_NS].decode(), fields[FIELD_SET].decode()
     keys = [(ns, set_, None, bytearray.fromhex(r["digest"])) for r in rows]
     row_ops = [Op(o, p, n, bytes.fromhex(v)) for o, p, n, v in first["ops"]]
@@ -583,9 +589,7 @@ def info_call(c: Any, env: Env, scenario: str, lines: list[str]) -> Callable[[],
     name, _, args = cmd.partition(":")
     kv = dict(p.split("=", 1) for p in args.strip(";").split(";") if "=" in p)
     if name == "sindex-create":
-        create = (
-            c.index_integer_create if kv["type"] == "NUMERIC" else c.index_string_create
-        )
+        create = c.index_integer_create if kv["type"] == "NUMERIC" else c.index_string_create
         return lambda: create(kv["namespace"], kv.get("set"), kv["bin"], kv["indexname"])
     if name == "sindex-delete":
         return lambda: c.index_remove(kv["namespace"], kv["indexname"])
@@ -727,13 +731,14 @@ def test_vectors_present() -> None:
 
 
 def test_connect(env: Env) -> None:
-    recorded = [f for f in SCENARIOS["connect"].requests if not info_lines(f)[0].startswith("truncate")]
-    got = diff(
-        {"commands": info_view(recorded)},
-        {"commands": info_view([f for f in env.connect_frames if frame_type(f) == 1])},
-    )
-    print("DIFF connect", got)
-    assert got == DIFFERENCES.get("connect", {})
+    """The info commands of connect() (tending): compared as sets, order is the tender's."""
+    sc = SCENARIOS.get("connect")
+    if sc is None:
+        pytest.skip("no recorded connect")
+    recorded = set(info_view([f for f in sc.requests if not f[8:].startswith(b"truncate")]))
+    ours = set(info_view([f for f in env.connect_frames if frame_type(f) == 1]))
+    got = {"commands": (sorted(recorded - ours), sorted(ours - recorded))}
+    assert {k: v for k, v in got.items() if v != ([], [])} == DIFFERENCES.get("connect", {})
 
 
 @pytest.mark.parametrize("scenario", CALLS or ["(no vectors)"])
@@ -744,8 +749,10 @@ def test_call_matches_recording(env: Env, scenario: str) -> None:
     infos = [f for f in sc.requests if frame_type(f) == 1]
     if scenario in NOT_BUILT:
         mark = env.proxy.mark()
-        with pytest.raises((ex.AerospikeError, AttributeError)):
+        with pytest.raises((ex.AerospikeError, AttributeError)) as raised:
             not_built_call(c, scenario)
+        if raised.type is AttributeError:
+            assert "has no attribute" in str(raised.value)
         assert env.proxy.since(mark) == [], "a call of a feature not built sent something"
         return
     calls: list[Callable[[], Any]] = []
@@ -789,7 +796,6 @@ def test_call_matches_recording(env: Env, scenario: str) -> None:
     if infos and scenario not in OTHER_CLIENT_INFO:
         recorded_view["info"] = info_view(infos)
         ours_view["info"] = info_view([f for f in sent if frame_type(f) == 1])
-    print("DIFF", scenario, diff(recorded_view, ours_view))
     assert diff(recorded_view, ours_view) == DIFFERENCES.get(scenario, {})
 
 

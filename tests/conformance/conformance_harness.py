@@ -25,6 +25,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -653,21 +654,24 @@ def run_driver(
         "cases": [{"id": cid, "steps": [s.wire() for s, _ in case]} for cid, case in cases.items()],
     }
     cmd = [str(python), str(DRIVERS / "runner.py")]
-    try:
-        proc = subprocess.run(
-            cmd,
-            input=json.dumps(request),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            cwd=str(DRIVERS),
-            check=False,
-        )
-        stdout, stderr, rc = proc.stdout, proc.stderr, proc.returncode
-    except subprocess.TimeoutExpired as exc:
-        stdout = _text(exc.stdout)
-        stderr = _text(exc.stderr) + f"\n[driver killed after {timeout}s]"
-        rc = None
+    # A scratch working directory: the official client copies UDF modules it registers
+    # into its Lua user path, "." by default.
+    with tempfile.TemporaryDirectory(prefix="conformance-driver-") as scratch:
+        try:
+            proc = subprocess.run(
+                cmd,
+                input=json.dumps(request),
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                cwd=scratch,
+                check=False,
+            )
+            stdout, stderr, rc = proc.stdout, proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired as exc:
+            stdout = _text(exc.stdout)
+            stderr = _text(exc.stderr) + f"\n[driver killed after {timeout}s]"
+            rc = None
     result = DriverResult({}, stderr, rc)
     for line in stdout.splitlines():
         if not line.strip():

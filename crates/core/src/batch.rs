@@ -145,20 +145,107 @@ fn run_node(
     Ok(())
 }
 
+/// One record of a batch of commands (reads, writes, removes): its single-record
+/// message as `MsgWriter::start_record` writes it (header, key fields, ops), sent as one
+/// row of a BATCH_INDEX request.
+#[derive(Debug, Clone)]
+pub struct BatchItem<'a> {
+    pub key: &'a Key,
+    /// The record's message: header, fields (namespace, set, digest, ...) and ops.
+    pub record: Vec<u8>,
+    /// Whether the record writes (routed to the master, answers every op).
+    pub write: bool,
+    /// May repeat the previous row when its header, fields and ops are the same (as the
+    /// official client does for the same operations on many keys).
+    pub may_repeat: bool,
+}
+
+/// A row's header, fields and ops (digest left out): equal rows may be sent as repeats.
+type RowParts<'m> = (RowHeader, Vec<(u8, &'m [u8])>, &'m [u8]);
+
+fn row_parts<'m>(item: &'m BatchItem<'_>) -> Result<(RowParts<'m>, Message<'m>)> {
+    let m = Message::parse(&item.record)?;
+    let h = &m.header;
+    let header = if item.write {
+        RowHeader {
+            info1: h.info1,
+            info2: h.info2 | wire::INFO2_RESPOND_ALL_OPS,
+            info3: h.info3,
+            info4: (h.info4 != 0).then_some(h.info4),
+            generation: Some(u16::try_from(h.generation).unwrap_or(u16::MAX)),
+            ttl: Some(h.record_ttl),
+        }
+    } else {
+        RowHeader {
+            info1: h.info1,
+            info2: h.info2,
+            info3: h.info3,
+            info4: (h.info4 != 0).then_some(h.info4),
+            generation: None,
+            ttl: Some(0),
+        }
+    };
+    let fields = m
+        .fields()
+        .filter(|f| f.ftype != field::DIGEST)
+        .map(|f| (f.ftype, f.data))
+        .collect();
+    Ok(((header, fields, m.ops_bytes()), m))
+}
+
+fn build_records_request(
+    items: &[BatchItem<'_>],
+    indexes: &[usize],
+    policy: &Policy,
+) -> Result<Vec<u8>> {
+    let bad_op = |e| Error::Param(format!("cannot encode the batch: {e}"));
+    let mut data = Vec::with_capacity(5 + indexes.len() * 60);
+    let mut rows = BatchWriter::start(&mut data, PARENT_FLAGS);
+    let mut prev: Option<RowParts<'_>> = None;
+    for &i in indexes {
+        let item = &items[i];
+        let index = u32::try_from(i).map_err(|_| Error::Param("too many keys".into()))?;
+        let (parts, m) = row_parts(item)?;
+        if item.may_repeat && prev.as_ref() == Some(&parts) {
+            rows.repeat_row(index, &item.key.digest);
+            continue;
+        }
+        rows.row(index, &item.key.digest, &parts.0);
+        for (t, d) in &parts.1 {
+            rows.field(*t, d);
+        }
+        for o in m.ops() {
+            rows.op(o.op_type, o.particle_type, o.name, o.value)
+                .map_err(bad_op)?;
+        }
+        prev = Some(parts);
+    }
+    rows.finish();
+    let mut h = read_header(policy, 0);
+    h.info1 = (h.info1 & !wire::INFO1_READ) | wire::INFO1_BATCH;
+    let mut req = Vec::with_capacity(data.len() + 64);
+    let mut w = MsgWriter::start(&mut req, &h);
+    if let Some(f) = &policy.filter_exp {
+        w.field(field::FILTER_EXP, f);
+    }
+    w.field(field::BATCH_INDEX, &data);
+    finish(w)?;
+    Ok(req)
+}
+
 impl Client {
-    /// Reads `keys` with one request per node; rows come back by key position.
-    pub fn batch_read(
+    /// Groups key positions by the node that serves them.
+    fn batch_groups<'k>(
         &self,
-        keys: &[Key],
-        bins: BatchBins<'_>,
+        keys: impl Iterator<Item = (&'k Key, bool)>,
         policy: &Policy,
-    ) -> Result<BatchReplies> {
+    ) -> Result<Vec<(Arc<Node>, Vec<usize>)>> {
         let mut groups: Vec<(Arc<Node>, Vec<usize>)> = Vec::new();
-        for (i, k) in keys.iter().enumerate() {
+        for (i, (k, write)) in keys.enumerate() {
             let node = self.cluster().node_for(
                 &k.namespace,
                 k.partition_id(),
-                false,
+                write,
                 policy.replica,
                 0,
             )?;
@@ -167,11 +254,22 @@ impl Client {
                 None => groups.push((node, vec![i])),
             }
         }
+        Ok(groups)
+    }
+
+    /// Sends each node its request (built by `build` from the key positions), with
+    /// retries; returns every reply body.
+    fn batch_run(
+        &self,
+        groups: Vec<(Arc<Node>, Vec<usize>)>,
+        policy: &Policy,
+        build: impl Fn(&[usize]) -> Result<Vec<u8>>,
+    ) -> Result<BatchReplies> {
         let total =
             (!policy.total_timeout.is_zero()).then(|| Instant::now() + policy.total_timeout);
         let mut replies = BatchReplies::default();
         for (node, idx) in groups {
-            let request = build_request(keys, &idx, bins, policy)?;
+            let request = build(&idx)?;
             let mut attempt = 0;
             loop {
                 let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
@@ -193,5 +291,25 @@ impl Client {
             }
         }
         Ok(replies)
+    }
+
+    /// Reads `keys` with one request per node; rows come back by key position.
+    pub fn batch_read(
+        &self,
+        keys: &[Key],
+        bins: BatchBins<'_>,
+        policy: &Policy,
+    ) -> Result<BatchReplies> {
+        let groups = self.batch_groups(keys.iter().map(|k| (k, false)), policy)?;
+        self.batch_run(groups, policy, |idx| build_request(keys, idx, bins, policy))
+    }
+
+    /// Runs reads, writes and removes (`items`) with one request per node; rows come
+    /// back by item position.
+    pub fn batch_records(&self, items: &[BatchItem<'_>], policy: &Policy) -> Result<BatchReplies> {
+        let groups = self.batch_groups(items.iter().map(|i| (i.key, i.write)), policy)?;
+        self.batch_run(groups, policy, |idx| {
+            build_records_request(items, idx, policy)
+        })
     }
 }

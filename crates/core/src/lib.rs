@@ -18,7 +18,7 @@ pub mod value;
 pub use aeropy_protocol as protocol;
 
 pub use auth::Credentials;
-pub use batch::{BatchBins, BatchReplies};
+pub use batch::{BatchBins, BatchItem, BatchReplies};
 pub use client::{BinEncoder, Client, RecordVisitor, Route};
 pub use cluster::{Cluster, ClusterConfig};
 pub use error::{Error, Result};

@@ -4,11 +4,11 @@ use aeropy_protocol::batch::{
     PARENT_RESPOND_ALL_KEYS, ROW_GEN, ROW_INFO23, ROW_INFO4, ROW_REPEAT, ROW_TTL,
 };
 use aeropy_protocol::frame::{self, TYPE_MSG};
-use aeropy_protocol::msg::{self, field, Message, MsgHeader};
+use aeropy_protocol::msg::{field, Message, MsgHeader};
 use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
-use crate::record::{self, Request};
+use crate::record::{self, write_last, Request};
 
 /// Reply frames are cut at about this size.
 const FRAME_SPLIT: usize = 1 << 20;
@@ -92,12 +92,7 @@ fn parse_row<'a>(c: &mut Cursor<'a>, flags: u8) -> Option<RowTemplate<'a>> {
 /// Executes a batch request, appending the reply frames to `out`.
 pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>) {
     let Some(data) = m.field(field::BATCH_INDEX) else {
-        let h = MsgHeader {
-            result_code: rc::PARAMETER_ERROR,
-            info3: msg::INFO3_LAST,
-            ..MsgHeader::default()
-        };
-        msg::write_header_only(out, &h);
+        write_last(out, rc::PARAMETER_ERROR);
         return;
     };
     let parent_filter = m.field(field::FILTER_EXP);
@@ -107,12 +102,7 @@ pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>
     let header = (c.u32(), c.u8());
     let (Some(count), Some(parent_flags)) = header else {
         out.truncate(start);
-        let h = MsgHeader {
-            result_code: rc::PARAMETER_ERROR,
-            info3: msg::INFO3_LAST,
-            ..MsgHeader::default()
-        };
-        msg::write_header_only(out, &h);
+        write_last(out, rc::PARAMETER_ERROR);
         return;
     };
     let mut prev: Option<RowTemplate> = None;
@@ -159,12 +149,6 @@ pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>
     } else {
         frame::end_frame(out, start);
     }
-    msg::write_header_only(
-        out,
-        &MsgHeader {
-            result_code: overall,
-            info3: msg::INFO3_LAST,
-            ..MsgHeader::default()
-        },
-    );
+    write_last(out, overall);
 }
+

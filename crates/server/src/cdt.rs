@@ -5,7 +5,7 @@ use aeropy_protocol::msg::op;
 use aeropy_protocol::msgpack::{Value, LIST_ORDERED};
 use aeropy_protocol::{particle, result_code as rc};
 
-use crate::cdt_select::{removal_order, result, select, Kind, View};
+use crate::cdt_select::{remove_all, select_op, Kind, View};
 use crate::ops::OpError;
 use crate::store::{Bin, BinName};
 use crate::{cdt_ctx, cdt_map};
@@ -53,20 +53,46 @@ impl Args {
     pub fn value(&self, i: usize) -> Result<&Value, OpError> {
         self.0.get(i).ok_or(PARAM)
     }
-    /// A return type; inverted selections are not supported.
     /// A return type without the INVERTED bit (selections read that bit themselves).
     pub fn return_type(&self, i: usize) -> Result<i64, OpError> {
         Ok(self.int(i)? & 0xffff)
     }
 }
 
-/// Applies a CDT op to bin `name`; returns the op result (`None` = no result op).
-pub(crate) fn apply(
+/// What a bin op (CDT, bit, HLL) answers: its result value (`None` = no result op).
+pub(crate) type OpResult = Result<Option<Value>, OpError>;
+
+/// Decodes a bit or HLL op value `[code, args...]`.
+pub(crate) fn code_and_args(value: &[u8]) -> Result<(i64, Args), OpError> {
+    let Ok(Value::List { mut items, .. }) = Value::from_msgpack(value) else {
+        return Err(PARAM);
+    };
+    let code = match items.first() {
+        Some(Value::Int(c)) => *c,
+        _ => return Err(PARAM),
+    };
+    items.remove(0);
+    Ok((code, Args(items)))
+}
+
+/// Test helper: runs op `code` with `args` through `apply` on bin `name`.
+#[cfg(test)]
+pub(crate) fn run_op(
+    apply: fn(&mut Vec<Bin>, BinName, u8, &[u8]) -> OpResult,
+    name: &[u8],
     bins: &mut Vec<Bin>,
-    name: BinName,
     op_type: u8,
-    value: &[u8],
-) -> Result<Option<Value>, OpError> {
+    code: i64,
+    args: &[Value],
+) -> OpResult {
+    let mut v = vec![Value::Int(code)];
+    v.extend_from_slice(args);
+    let name = BinName::new(name).ok_or(PARAM)?;
+    apply(bins, name, op_type, &Value::list(v).to_msgpack())
+}
+
+/// Applies a CDT op to bin `name`; returns the op result (`None` = no result op).
+pub(crate) fn apply(bins: &mut Vec<Bin>, name: BinName, op_type: u8, value: &[u8]) -> OpResult {
     let items = match Value::from_msgpack(value) {
         Ok(Value::List { items, .. }) if !items.is_empty() => items,
         _ => return Err(PARAM),
@@ -392,17 +418,8 @@ fn list_op(v: &mut Value, code: i64, a: &Args, created: bool) -> Result<Option<V
             let Some((kind, remove)) = list_selector(c) else {
                 return Err(UNSUPPORTED);
             };
-            let rt = a.return_type(0)?;
-            let (doomed, r) = {
-                let view = View::list(items);
-                let sel = select(&view, kind, a)?;
-                (removal_order(&sel), result(&view, &sel, rt)?)
-            };
-            if remove {
-                for i in doomed {
-                    items.remove(i);
-                }
-            }
+            let (r, doomed) = select_op(&View::list(items), kind, remove, a)?;
+            remove_all(items, doomed);
             Ok(r)
         }
     }
@@ -436,19 +453,8 @@ mod tests {
     use super::*;
     use aeropy_protocol::msgpack::Packer;
 
-    fn op(code: i64, args: &[Value]) -> Vec<u8> {
-        let mut v = vec![Value::Int(code)];
-        v.extend_from_slice(args);
-        Value::list(v).to_msgpack()
-    }
-
-    fn run(
-        bins: &mut Vec<Bin>,
-        t: u8,
-        code: i64,
-        args: &[Value],
-    ) -> Result<Option<Value>, OpError> {
-        apply(bins, BinName::new(b"l").unwrap(), t, &op(code, args))
+    fn run(bins: &mut Vec<Bin>, t: u8, code: i64, args: &[Value]) -> OpResult {
+        run_op(apply, b"l", bins, t, code, args)
     }
 
     fn list(bins: &[Bin]) -> Vec<Value> {

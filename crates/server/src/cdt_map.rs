@@ -9,7 +9,7 @@ use crate::cdt::{
     Args, PARAM, UNSUPPORTED, WF_BOUNDED_OR_UPDATE_ONLY, WF_NO_FAIL, WF_PARTIAL,
     WF_UNIQUE_OR_CREATE_ONLY,
 };
-use crate::cdt_select::{removal_order, result, select, Kind, View};
+use crate::cdt_select::{remove_all, select_op, Kind, View};
 use crate::ops::OpError;
 
 type Entries = Vec<(Value, Value)>;
@@ -172,17 +172,8 @@ pub(crate) fn map_op(
             let Some((kind, remove)) = map_selector(c) else {
                 return Err(UNSUPPORTED);
             };
-            let rt = a.return_type(0)?;
-            let (doomed, r) = {
-                let view = View::map(entries, flags);
-                let sel = select(&view, kind, a)?;
-                (removal_order(&sel), result(&view, &sel, rt)?)
-            };
-            if remove {
-                for i in doomed {
-                    entries.remove(i);
-                }
-            }
+            let (r, doomed) = select_op(&View::map(entries, flags), kind, remove, a)?;
+            remove_all(entries, doomed);
             Ok(r)
         }
     }
@@ -222,24 +213,12 @@ fn map_selector(code: i64) -> Option<(Kind, bool)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cdt::{apply, RT_COUNT, RT_KEY, RT_VALUE};
+    use crate::cdt::{apply, run_op, OpResult, RT_COUNT, RT_KEY, RT_VALUE};
     use crate::store::{Bin, BinName};
     use aeropy_protocol::msg::op;
 
-    fn run(
-        bins: &mut Vec<Bin>,
-        t: u8,
-        code: i64,
-        args: &[Value],
-    ) -> Result<Option<Value>, OpError> {
-        let mut v = vec![Value::Int(code)];
-        v.extend_from_slice(args);
-        apply(
-            bins,
-            BinName::new(b"m").unwrap(),
-            t,
-            &Value::list(v).to_msgpack(),
-        )
+    fn run(bins: &mut Vec<Bin>, t: u8, code: i64, args: &[Value]) -> OpResult {
+        run_op(apply, b"m", bins, t, code, args)
     }
 
     #[test]

@@ -116,7 +116,7 @@ fn in_interval(v: &Value, begin: &Value, end: Option<&Value>) -> bool {
 
 /// Runs the selector of `kind` with its arguments starting at `a[1]` (a[0] is the
 /// return type, whose INVERTED bit complements the selection).
-pub(crate) fn select(view: &View, kind: Kind, a: &Args) -> Result<Selection, OpError> {
+fn select(view: &View, kind: Kind, a: &Args) -> Result<Selection, OpError> {
     let n = view.len();
     let not_applicable = OpError(rc::OP_NOT_APPLICABLE);
     let all = |pred: &dyn Fn(usize) -> bool| -> Vec<usize> {
@@ -245,7 +245,7 @@ fn relative_range(
 }
 
 /// Builds the op result for return type `rt`.
-pub(crate) fn result(view: &View, sel: &Selection, rt: i64) -> Result<Option<Value>, OpError> {
+fn result(view: &View, sel: &Selection, rt: i64) -> Result<Option<Value>, OpError> {
     let n = view.len();
     let idx = &sel.indices;
     let one_or_list = |vals: Vec<Value>| -> Value {
@@ -300,8 +300,35 @@ pub(crate) fn result(view: &View, sel: &Selection, rt: i64) -> Result<Option<Val
     })
 }
 
+/// Runs a selection op (list or map) on `view`: its result for the return type in
+/// argument 0 and, when the op `remove`s, the storage indices to pass to [`remove_all`].
+pub(crate) fn select_op(
+    view: &View,
+    kind: Kind,
+    remove: bool,
+    a: &Args,
+) -> Result<(Option<Value>, Vec<usize>), OpError> {
+    let rt = a.return_type(0)?;
+    let sel = select(view, kind, a)?;
+    let doomed = if remove {
+        removal_order(&sel)
+    } else {
+        Vec::new()
+    };
+    Ok((result(view, &sel, rt)?, doomed))
+}
+
+/// Removes the elements at `doomed` (as returned by [`select_op`]: highest first).
+pub(crate) fn remove_all<T>(items: &mut Vec<T>, doomed: Vec<usize>) {
+    for i in doomed {
+        if i < items.len() {
+            items.remove(i);
+        }
+    }
+}
+
 /// Storage indices to delete, highest first (so removal keeps the others valid).
-pub(crate) fn removal_order(sel: &Selection) -> Vec<usize> {
+fn removal_order(sel: &Selection) -> Vec<usize> {
     let mut v = sel.indices.clone();
     v.sort_unstable_by(|a, b| b.cmp(a));
     v.dedup();

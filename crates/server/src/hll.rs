@@ -9,7 +9,7 @@ use aeropy_protocol::msg::op;
 use aeropy_protocol::msgpack::Value;
 use aeropy_protocol::{particle, result_code as rc};
 
-use crate::cdt::{Args, PARAM, UNSUPPORTED};
+use crate::cdt::{code_and_args, Args, OpResult, PARAM, UNSUPPORTED};
 use crate::ops::OpError;
 use crate::store::{Bin, BinName};
 
@@ -169,21 +169,8 @@ fn intersect_count(sets: &[Hll]) -> Result<i64, OpError> {
 }
 
 /// Applies an HLL op to bin `name`.
-pub(crate) fn apply(
-    bins: &mut Vec<Bin>,
-    name: BinName,
-    op_type: u8,
-    value: &[u8],
-) -> Result<Option<Value>, OpError> {
-    let items = match Value::from_msgpack(value) {
-        Ok(Value::List { items, .. }) if !items.is_empty() => items,
-        _ => return Err(PARAM),
-    };
-    let code = match items.first() {
-        Some(Value::Int(c)) => *c,
-        _ => return Err(PARAM),
-    };
-    let a = Args(items.get(1..).unwrap_or_default().to_vec());
+pub(crate) fn apply(bins: &mut Vec<Bin>, name: BinName, op_type: u8, value: &[u8]) -> OpResult {
+    let (code, a) = code_and_args(value)?;
     let is_read = code >= 50;
     if (op_type == op::HLL_READ) != is_read {
         return Err(PARAM);
@@ -298,21 +285,10 @@ pub(crate) fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cdt::run_op;
 
-    fn run(
-        bins: &mut Vec<Bin>,
-        t: u8,
-        code: i64,
-        args: &[Value],
-    ) -> Result<Option<Value>, OpError> {
-        let mut v = vec![Value::Int(code)];
-        v.extend_from_slice(args);
-        apply(
-            bins,
-            BinName::new(b"h").unwrap(),
-            t,
-            &Value::list(v).to_msgpack(),
-        )
+    fn run(bins: &mut Vec<Bin>, t: u8, code: i64, args: &[Value]) -> OpResult {
+        run_op(apply, b"h", bins, t, code, args)
     }
 
     fn vals(r: std::ops::Range<i64>) -> Value {

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use aeropy_protocol::info::Command;
-use aeropy_protocol::msg::{self, field, Message, MsgHeader};
+use aeropy_protocol::msg::{self, field, Message};
 use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
@@ -136,11 +136,5 @@ pub(crate) fn run(
         entry.failed += job.failed;
         entry.run_ms += job.run_ms;
     }
-    msg::write_header_only(
-        out,
-        &MsgHeader {
-            info3: msg::INFO3_LAST,
-            ..MsgHeader::default()
-        },
-    );
+    record::write_last(out, rc::OK);
 }

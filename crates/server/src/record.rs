@@ -9,7 +9,7 @@ use aeropy_protocol::{particle, result_code as rc};
 use crate::cluster::Shared;
 use crate::exp::Filter;
 use crate::ops::{self, OpError};
-use crate::store::{Bin, BinName, Namespace, Now, Record};
+use crate::store::{record_size, Bin, BinName, Namespace, Now, Record};
 
 /// Largest record accepted (the 1 MiB write-block of the default configuration).
 pub const MAX_RECORD_SIZE: usize = 1024 * 1024;
@@ -50,6 +50,17 @@ impl<'a> Request<'a> {
     }
 }
 
+/// The header of a record reply; `slot` is the batch index (0 for single commands).
+pub(crate) fn reply_header(code: u8, generation: u32, void_time: u32, slot: u32) -> MsgHeader {
+    MsgHeader {
+        result_code: code,
+        generation,
+        record_ttl: void_time,
+        transaction_ttl: slot,
+        ..MsgHeader::default()
+    }
+}
+
 /// Appends a header-only record reply.
 pub(crate) fn write_result(
     out: &mut Vec<u8>,
@@ -58,14 +69,26 @@ pub(crate) fn write_result(
     void_time: u32,
     slot: u32,
 ) {
+    out.extend_from_slice(&reply_header(code, generation, void_time, slot).encode());
+}
+
+/// Appends the bare LAST frame that ends a multi-record reply (batch, background job).
+pub(crate) fn write_last(out: &mut Vec<u8>, code: u8) {
     let h = MsgHeader {
         result_code: code,
-        generation,
-        record_ttl: void_time,
-        transaction_ttl: slot,
+        info3: msg::INFO3_LAST,
         ..MsgHeader::default()
     };
-    out.extend_from_slice(&h.encode());
+    msg::write_header_only(out, &h);
+}
+
+/// The generation after a write: 1 for a new record, else the next one (wrapping past
+/// 0, which is never used).
+pub(crate) fn next_generation(existing: Option<u16>) -> u16 {
+    match existing.map_or(1, |g| g.wrapping_add(1)) {
+        0 => 1,
+        g => g,
+    }
 }
 
 /// Executes `req` on behalf of node `node`; `slot` goes in the transaction_ttl slot
@@ -199,12 +222,7 @@ fn read(
         write_result(out, code, 0, 0, slot);
         return code;
     }
-    let header = MsgHeader {
-        generation: u32::from(r.generation),
-        record_ttl: r.void_time,
-        transaction_ttl: slot,
-        ..MsgHeader::default()
-    };
+    let header = reply_header(rc::OK, u32::from(r.generation), r.void_time, slot);
     let start = out.len();
     let mut w = MsgWriter::start_record(out, &header);
     if req.info1 & msg::INFO1_GET_NO_BINS == 0 {
@@ -215,34 +233,30 @@ fn read(
             }
         } else {
             for o in req.msg.ops() {
-                if o.op_type == op::EXP_READ {
-                    match crate::exp::exp_read(o.value, r, &now) {
-                        Ok(v) => write_value_op(&mut w, o.op_type, o.name, Some(v), respond_all),
-                        Err(OpError(code)) => {
-                            w.finish();
-                            out.truncate(start);
-                            write_result(out, code, u32::from(r.generation), 0, slot);
-                            return code;
-                        }
+                let v = match o.op_type {
+                    op::EXP_READ => crate::exp::exp_read(o.value, r, &now).map(Some),
+                    op::CDT_READ | op::BITS_READ | op::HLL_READ => {
+                        let Some(name) = BinName::new(o.name) else {
+                            continue;
+                        };
+                        // Collection reads never change the bins: run them on a scratch copy.
+                        let mut scratch: Vec<Bin> =
+                            r.bins.iter().filter(|b| b.name == name).cloned().collect();
+                        collection_op(&mut scratch, name, o.op_type, o.value)
                     }
-                } else if matches!(o.op_type, op::CDT_READ | op::BITS_READ | op::HLL_READ) {
-                    let Some(name) = BinName::new(o.name) else {
+                    _ => {
+                        read_op(&mut w, &r.bins, o.name, respond_all);
                         continue;
-                    };
-                    // Collection reads never change the bins: run them on a scratch copy.
-                    let mut scratch: Vec<Bin> =
-                        r.bins.iter().filter(|b| b.name == name).cloned().collect();
-                    match collection_op(&mut scratch, name, o.op_type, o.value) {
-                        Ok(v) => write_value_op(&mut w, o.op_type, o.name, v, respond_all),
-                        Err(OpError(code)) => {
-                            w.finish();
-                            out.truncate(start);
-                            write_result(out, code, u32::from(r.generation), 0, slot);
-                            return code;
-                        }
                     }
-                } else {
-                    read_op(&mut w, &r.bins, o.name, respond_all);
+                };
+                match v {
+                    Ok(v) => write_value_op(&mut w, o.op_type, o.name, v, respond_all),
+                    Err(OpError(code)) => {
+                        drop(w);
+                        out.truncate(start);
+                        write_result(out, code, u32::from(r.generation), 0, slot);
+                        return code;
+                    }
                 }
             }
         }
@@ -482,22 +496,9 @@ fn write(
         patch_header(out, start, rc::OK, 0, 0);
         return rc::OK;
     }
-    let generation = if existed {
-        match cur_gen.wrapping_add(1) {
-            0 => 1,
-            g => g,
-        }
-    } else {
-        1
-    };
+    let generation = next_generation(existed.then_some(cur_gen));
     let key = req.msg.field(field::KEY);
-    let size: usize = bins
-        .iter()
-        .map(|b| b.value.len() + b.name.as_bytes().len() + 12)
-        .sum::<usize>()
-        + key.map_or(0, <[u8]>::len)
-        + 64;
-    if size > MAX_RECORD_SIZE {
+    if record_size(&bins, key) > MAX_RECORD_SIZE {
         out.truncate(start);
         return fail(out, rc::RECORD_TOO_BIG, cur_gen);
     }

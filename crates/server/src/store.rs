@@ -99,13 +99,17 @@ impl Record {
 
     /// Rough stored size, compared with the write-block limit.
     pub fn size(&self) -> usize {
-        let bins: usize = self
-            .bins
-            .iter()
-            .map(|b| b.value.len() + b.name.as_bytes().len() + 12)
-            .sum();
-        bins + self.key.as_ref().map_or(0, |k| k.len()) + 64
+        record_size(&self.bins, self.key.as_deref())
     }
+}
+
+/// Rough stored size of a record with these bins and stored key.
+pub fn record_size(bins: &[Bin], key: Option<&[u8]>) -> usize {
+    let bins: usize = bins
+        .iter()
+        .map(|b| b.value.len() + b.name.as_bytes().len() + 12)
+        .sum();
+    bins + key.map_or(0, <[u8]>::len) + 64
 }
 
 /// Digests are uniformly random: hash them by their bytes 8..16 instead of SipHash.

@@ -7,14 +7,14 @@ use std::sync::Mutex;
 
 use aeropy_protocol::digest::partition_id;
 use aeropy_protocol::info::Command;
-use aeropy_protocol::msg::{field, op, MsgHeader, MsgWriter};
+use aeropy_protocol::msg::{field, op, MsgWriter};
 use aeropy_protocol::msgpack::Value;
 use aeropy_protocol::{particle, result_code as rc};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use crate::lua::{self, RecChange, RecView};
-use crate::record::{live, write_result, Request, MAX_RECORD_SIZE};
+use crate::record::{live, next_generation, reply_header, write_result, Request, MAX_RECORD_SIZE};
 use crate::store::{Bin, BinName, Namespace, Now, Record, CITRUSLEAF_EPOCH};
 
 /// Registered modules by file name (`name.lua`).
@@ -108,18 +108,20 @@ fn reply_bin(
     name: &[u8],
     v: &Value,
 ) {
-    let header = MsgHeader {
-        result_code: code,
-        generation,
-        record_ttl: void_time,
-        transaction_ttl: slot,
-        ..MsgHeader::default()
-    };
+    let header = reply_header(code, generation, void_time, slot);
     let mut w = MsgWriter::start_record(out, &header);
     w.op_with(op::READ, v.particle_type(), name, |buf| {
         let _ = v.write_particle(buf);
     });
     w.finish();
+}
+
+/// Answers a failed UDF call: result 100 with the message in the FAILURE bin.
+fn reply_failure(out: &mut Vec<u8>, generation: u16, slot: u32, msg: String) -> u8 {
+    let msg = Value::from(msg);
+    let code = rc::UDF_BAD_RESPONSE;
+    reply_bin(out, code, u32::from(generation), 0, slot, b"FAILURE", &msg);
+    code
 }
 
 /// Executes a record UDF (fields 30-32) against `digest`.
@@ -156,17 +158,8 @@ pub(crate) fn execute(
     let existing = live(&mut part, digest, &now).map(|r| &*r);
     let cur_gen = existing.map_or(0, |r| r.generation);
     let Some(src) = udfs.source(&module) else {
-        let msg = Value::from(format!("UDF module not found: {module}"));
-        reply_bin(
-            out,
-            rc::UDF_BAD_RESPONSE,
-            u32::from(cur_gen),
-            0,
-            slot,
-            b"FAILURE",
-            &msg,
-        );
-        return rc::UDF_BAD_RESPONSE;
+        let msg = format!("UDF module not found: {module}");
+        return reply_failure(out, cur_gen, slot, msg);
     };
     let view = RecView {
         exists: existing.is_some(),
@@ -205,18 +198,7 @@ pub(crate) fn execute(
     let existing_void = existing.map(|r| r.void_time);
     let (ret, change) = match lua::run(&module, &src, &function, &args, &view) {
         Ok(x) => x,
-        Err(msg) => {
-            reply_bin(
-                out,
-                rc::UDF_BAD_RESPONSE,
-                u32::from(cur_gen),
-                0,
-                slot,
-                b"FAILURE",
-                &Value::from(msg),
-            );
-            return rc::UDF_BAD_RESPONSE;
-        }
+        Err(msg) => return reply_failure(out, cur_gen, slot, msg),
     };
     let (generation, void_time) = match change {
         RecChange::None => (u32::from(cur_gen), existing_void.unwrap_or(0)),
@@ -256,10 +238,7 @@ pub(crate) fn execute(
                 t if t == u32::MAX - 1 => existing_void.unwrap_or(0),
                 t => now.secs.saturating_add(t),
             };
-            let generation = match (existing.is_some(), cur_gen.wrapping_add(1)) {
-                (false, _) | (true, 0) => 1,
-                (true, g) => g,
-            };
+            let generation = next_generation(existing.map(|r| r.generation));
             let set: Box<[u8]> = existing.map_or_else(
                 || Box::from(m.field(field::SET).unwrap_or_default()),
                 |r| r.set.clone(),

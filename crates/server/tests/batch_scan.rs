@@ -9,30 +9,6 @@ use aeropy_protocol::{frame, result_code as rc};
 use aeropy_server::{Cluster, ClusterConfig};
 use common::*;
 
-fn start() -> (Cluster, std::net::TcpStream) {
-    let c = Cluster::start(ClusterConfig::default()).unwrap();
-    let s = connect(&c.hosts()[0]);
-    (c, s)
-}
-
-fn w() -> MsgHeader {
-    MsgHeader {
-        info2: msg::INFO2_WRITE,
-        ..MsgHeader::default()
-    }
-}
-
-fn r_all() -> MsgHeader {
-    MsgHeader {
-        info1: msg::INFO1_READ | msg::INFO1_GET_ALL,
-        ..MsgHeader::default()
-    }
-}
-
-fn int(v: i64) -> Vec<u8> {
-    v.to_be_bytes().to_vec()
-}
-
 fn scan_frame(
     set: &str,
     pids: &[u16],

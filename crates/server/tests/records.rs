@@ -13,30 +13,6 @@ use aeropy_protocol::{admin, frame, particle, result_code as rc};
 use aeropy_server::{Cluster, ClusterConfig, NamespaceConfig};
 use common::*;
 
-fn start() -> (Cluster, std::net::TcpStream) {
-    let c = Cluster::start(ClusterConfig::default()).unwrap();
-    let s = connect(&c.hosts()[0]);
-    (c, s)
-}
-
-fn w() -> MsgHeader {
-    MsgHeader {
-        info2: msg::INFO2_WRITE,
-        ..MsgHeader::default()
-    }
-}
-
-fn r_all() -> MsgHeader {
-    MsgHeader {
-        info1: msg::INFO1_READ | msg::INFO1_GET_ALL,
-        ..MsgHeader::default()
-    }
-}
-
-fn int(v: i64) -> Vec<u8> {
-    v.to_be_bytes().to_vec()
-}
-
 #[test]
 fn every_particle_type_round_trips() {
     let (_c, mut s) = start();

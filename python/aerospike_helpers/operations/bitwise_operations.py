@@ -33,6 +33,8 @@ from aerospike._constants import (
     OP_BIT_XOR,
 )
 
+from aerospike_helpers.operations._build import op as _op
+
 BIN_KEY = "bin"
 BYTE_SIZE_KEY = "byte_size"
 BYTE_OFFSET_KEY = "byte_offset"
@@ -66,24 +68,14 @@ def bit_resize(
     bin_name: str, byte_size: int, policy: dict | None = None, resize_flags: int = 0
 ) -> Op:
     """Resize the blob to ``byte_size`` bytes (``BIT_RESIZE_*`` flags)."""
-    return {
-        OP_KEY: OP_BIT_RESIZE,
-        BIN_KEY: bin_name,
-        POLICY_KEY: policy,
-        RESIZE_FLAGS_KEY: resize_flags,
-        BYTE_SIZE_KEY: byte_size,
-    }
+    return _op(
+        OP_BIT_RESIZE, bin_name, policy=policy, resize_flags=resize_flags, byte_size=byte_size
+    )
 
 
 def bit_remove(bin_name: str, byte_offset: int, byte_size: int, policy: dict | None = None) -> Op:
     """Remove ``byte_size`` bytes at ``byte_offset``."""
-    return {
-        OP_KEY: OP_BIT_REMOVE,
-        BIN_KEY: bin_name,
-        POLICY_KEY: policy,
-        BYTE_OFFSET_KEY: byte_offset,
-        BYTE_SIZE_KEY: byte_size,
-    }
+    return _op(OP_BIT_REMOVE, bin_name, policy=policy, byte_offset=byte_offset, byte_size=byte_size)
 
 
 def _bits_value(
@@ -95,15 +87,15 @@ def _bits_value(
     value: Any,
     policy: dict | None,
 ) -> Op:
-    return {
-        OP_KEY: code,
-        BIN_KEY: bin_name,
-        POLICY_KEY: policy,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-        VALUE_BYTE_SIZE_KEY: value_byte_size,
-        VALUE_KEY: value,
-    }
+    return _op(
+        code,
+        bin_name,
+        policy=policy,
+        bit_offset=bit_offset,
+        bit_size=bit_size,
+        value_byte_size=value_byte_size,
+        value=value,
+    )
 
 
 def bit_set(
@@ -123,24 +115,19 @@ def bit_set_int(
     bin_name: str, bit_offset: int, bit_size: int, value: int, policy: dict | None = None
 ) -> Op:
     """Set ``bit_size`` bits at ``bit_offset`` to the integer ``value``."""
-    return {
-        OP_KEY: OP_BIT_SET_INT,
-        BIN_KEY: bin_name,
-        POLICY_KEY: policy,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-        VALUE_KEY: value,
-    }
+    return _op(
+        OP_BIT_SET_INT,
+        bin_name,
+        policy=policy,
+        bit_offset=bit_offset,
+        bit_size=bit_size,
+        value=value,
+    )
 
 
 def bit_count(bin_name: str, bit_offset: int, bit_size: int) -> Op:
     """Count the set bits in ``bit_size`` bits at ``bit_offset``."""
-    return {
-        OP_KEY: OP_BIT_COUNT,
-        BIN_KEY: bin_name,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-    }
+    return _op(OP_BIT_COUNT, bin_name, bit_offset=bit_offset, bit_size=bit_size)
 
 
 def _arith(
@@ -153,16 +140,16 @@ def _arith(
     action: int,
     policy: dict | None,
 ) -> Op:
-    return {
-        OP_KEY: code,
-        BIN_KEY: bin_name,
-        POLICY_KEY: policy,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-        VALUE_KEY: value,
-        SIGN_KEY: sign,
-        ACTION_KEY: action,
-    }
+    return _op(
+        code,
+        bin_name,
+        policy=policy,
+        bit_offset=bit_offset,
+        bit_size=bit_size,
+        value=value,
+        sign=sign,
+        action=action,
+    )
 
 
 def bit_add(
@@ -193,23 +180,12 @@ def bit_and(
 
 def bit_get(bin_name: str, bit_offset: int, bit_size: int) -> Op:
     """Return ``bit_size`` bits at ``bit_offset`` as bytes."""
-    return {
-        OP_KEY: OP_BIT_GET,
-        BIN_KEY: bin_name,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-    }
+    return _op(OP_BIT_GET, bin_name, bit_offset=bit_offset, bit_size=bit_size)
 
 
 def bit_get_int(bin_name: str, bit_offset: int, bit_size: int, sign: bool) -> Op:
     """Return ``bit_size`` bits at ``bit_offset`` as an integer."""
-    return {
-        OP_KEY: OP_BIT_GET_INT,
-        BIN_KEY: bin_name,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-        SIGN_KEY: sign,
-    }
+    return _op(OP_BIT_GET_INT, bin_name, bit_offset=bit_offset, bit_size=bit_size, sign=sign)
 
 
 def bit_insert(
@@ -221,24 +197,18 @@ def bit_insert(
 ) -> Op:
     """Insert the bytes ``value`` at ``byte_offset``."""
     _warn_value_byte_size()
-    return {
-        OP_KEY: OP_BIT_INSERT,
-        BIN_KEY: bin_name,
-        BYTE_OFFSET_KEY: byte_offset,
-        VALUE_BYTE_SIZE_KEY: value_byte_size,
-        VALUE_KEY: value,
-        POLICY_KEY: policy,
-    }
+    return _op(
+        OP_BIT_INSERT,
+        bin_name,
+        byte_offset=byte_offset,
+        value_byte_size=value_byte_size,
+        value=value,
+        policy=policy,
+    )
 
 
 def _scan(code: int, bin_name: str, bit_offset: int, bit_size: int, value: bool) -> Op:
-    return {
-        OP_KEY: code,
-        BIN_KEY: bin_name,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-        VALUE_KEY: value,
-    }
+    return _op(code, bin_name, bit_offset=bit_offset, bit_size=bit_size, value=value)
 
 
 def bit_lscan(bin_name: str, bit_offset: int, bit_size: int, value: bool) -> Op:
@@ -254,14 +224,7 @@ def bit_rscan(bin_name: str, bit_offset: int, bit_size: int, value: bool) -> Op:
 def _shift(
     code: int, bin_name: str, bit_offset: int, bit_size: int, shift: int, policy: dict | None
 ) -> Op:
-    return {
-        OP_KEY: code,
-        BIN_KEY: bin_name,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-        VALUE_KEY: shift,
-        POLICY_KEY: policy,
-    }
+    return _op(code, bin_name, bit_offset=bit_offset, bit_size=bit_size, value=shift, policy=policy)
 
 
 def bit_lshift(
@@ -280,13 +243,7 @@ def bit_rshift(
 
 def bit_not(bin_name: str, bit_offset: int, bit_size: int, policy: dict | None = None) -> Op:
     """Invert ``bit_size`` bits at ``bit_offset``."""
-    return {
-        OP_KEY: OP_BIT_NOT,
-        BIN_KEY: bin_name,
-        BIT_OFFSET_KEY: bit_offset,
-        BIT_SIZE_KEY: bit_size,
-        POLICY_KEY: policy,
-    }
+    return _op(OP_BIT_NOT, bin_name, bit_offset=bit_offset, bit_size=bit_size, policy=policy)
 
 
 def bit_or(
@@ -336,11 +293,11 @@ def bit_b64_encode(
     ctx: list | None = None,
 ) -> Op:
     """Return the base64 text of ``byte_size`` bytes from ``byte_offset`` (server 8.2+)."""
-    return {
-        OP_KEY: _OP_BIT_B64_ENCODE,
-        BIN_KEY: bin_name,
-        BYTE_OFFSET_KEY: byte_offset,
-        BYTE_SIZE_KEY: byte_size,
-        "invert_size": invert_size,
-        "ctx": ctx,
-    }
+    return _op(
+        _OP_BIT_B64_ENCODE,
+        bin_name,
+        byte_offset=byte_offset,
+        byte_size=byte_size,
+        invert_size=invert_size,
+        ctx=ctx,
+    )

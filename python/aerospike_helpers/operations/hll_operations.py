@@ -23,6 +23,9 @@ from aerospike._constants import (
     OP_HLL_SET_UNION,
 )
 
+from aerospike_helpers.operations._build import nonempty as _nonempty
+from aerospike_helpers.operations._build import op as _op
+
 OP_KEY = "op"
 BIN_KEY = "bin"
 HLL_POLICY_KEY = "hll_policy"
@@ -31,12 +34,6 @@ MH_BIT_COUNT_KEY = "mh_bit_count"
 VALUE_LIST_KEY = "value_list"
 
 Op = dict[str, Any]
-
-
-def _with_policy(op: Op, policy: dict | None) -> Op:
-    if policy:
-        op[HLL_POLICY_KEY] = policy
-    return op
 
 
 def _bits(count: int | None) -> int:
@@ -51,49 +48,49 @@ def hll_add(
     policy: dict | None = None,
 ) -> Op:
     """Add ``values`` to the HLL (created with the bit counts if missing)."""
-    op: Op = {
-        OP_KEY: OP_HLL_ADD,
-        BIN_KEY: bin_name,
-        VALUE_LIST_KEY: values,
-        INDEX_BIT_COUNT_KEY: _bits(index_bit_count),
-        MH_BIT_COUNT_KEY: _bits(mh_bit_count),
-    }
-    return _with_policy(op, policy)
+    return _op(
+        OP_HLL_ADD,
+        bin_name,
+        value_list=values,
+        index_bit_count=_bits(index_bit_count),
+        mh_bit_count=_bits(mh_bit_count),
+        hll_policy=_nonempty(policy),
+    )
 
 
 def hll_describe(bin_name: str) -> Op:
     """Return ``[index_bit_count, mh_bit_count]``."""
-    return {OP_KEY: OP_HLL_DESCRIBE, BIN_KEY: bin_name}
+    return _op(OP_HLL_DESCRIBE, bin_name)
 
 
 def hll_fold(bin_name: str, index_bit_count: int) -> Op:
     """Fold the HLL down to ``index_bit_count`` index bits."""
-    return {OP_KEY: OP_HLL_FOLD, BIN_KEY: bin_name, INDEX_BIT_COUNT_KEY: index_bit_count}
+    return _op(OP_HLL_FOLD, bin_name, index_bit_count=index_bit_count)
 
 
 def hll_get_count(bin_name: str) -> Op:
     """Return the estimated number of elements."""
-    return {OP_KEY: OP_HLL_GET_COUNT, BIN_KEY: bin_name}
+    return _op(OP_HLL_GET_COUNT, bin_name)
 
 
 def hll_get_intersect_count(bin_name: str, hll_list: list) -> Op:
     """Return the estimated size of the intersection with ``hll_list``."""
-    return {OP_KEY: OP_HLL_GET_INTERSECT_COUNT, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+    return _op(OP_HLL_GET_INTERSECT_COUNT, bin_name, value_list=hll_list)
 
 
 def hll_get_similarity(bin_name: str, hll_list: list) -> Op:
     """Return the estimated similarity with ``hll_list``."""
-    return {OP_KEY: OP_HLL_GET_SIMILARITY, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+    return _op(OP_HLL_GET_SIMILARITY, bin_name, value_list=hll_list)
 
 
 def hll_get_union(bin_name: str, hll_list: list) -> Op:
     """Return the union HLL with ``hll_list``."""
-    return {OP_KEY: OP_HLL_GET_UNION, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+    return _op(OP_HLL_GET_UNION, bin_name, value_list=hll_list)
 
 
 def hll_get_union_count(bin_name: str, hll_list: list) -> Op:
     """Return the estimated size of the union with ``hll_list``."""
-    return {OP_KEY: OP_HLL_GET_UNION_COUNT, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
+    return _op(OP_HLL_GET_UNION_COUNT, bin_name, value_list=hll_list)
 
 
 def hll_init(
@@ -103,21 +100,20 @@ def hll_init(
     policy: dict | None = None,
 ) -> Op:
     """Create (or reset) the HLL with the given bit counts."""
-    op: Op = {
-        OP_KEY: OP_HLL_INIT,
-        BIN_KEY: bin_name,
-        INDEX_BIT_COUNT_KEY: _bits(index_bit_count),
-        MH_BIT_COUNT_KEY: _bits(mh_bit_count),
-    }
-    return _with_policy(op, policy)
+    return _op(
+        OP_HLL_INIT,
+        bin_name,
+        index_bit_count=_bits(index_bit_count),
+        mh_bit_count=_bits(mh_bit_count),
+        hll_policy=_nonempty(policy),
+    )
 
 
 def hll_refresh_count(bin_name: str) -> Op:
     """Update and return the cached count."""
-    return {OP_KEY: OP_HLL_REFRESH_COUNT, BIN_KEY: bin_name}
+    return _op(OP_HLL_REFRESH_COUNT, bin_name)
 
 
 def hll_set_union(bin_name: str, hll_list: list, policy: dict | None = None) -> Op:
     """Set the HLL to its union with ``hll_list``."""
-    op: Op = {OP_KEY: OP_HLL_SET_UNION, BIN_KEY: bin_name, VALUE_LIST_KEY: hll_list}
-    return _with_policy(op, policy)
+    return _op(OP_HLL_SET_UNION, bin_name, value_list=hll_list, hll_policy=_nonempty(policy))

@@ -48,6 +48,10 @@ from aerospike._constants import (
     OP_LIST_TRIM,
 )
 
+from aerospike_helpers.operations._build import given as _given
+from aerospike_helpers.operations._build import nonempty as _nonempty
+from aerospike_helpers.operations._build import op as _op
+
 OP_KEY = "op"
 BIN_KEY = "bin"
 VALUE_KEY = "val"
@@ -69,133 +73,123 @@ PERSIST_INDEX_KEY = "persist_index"
 Op = dict[str, Any]
 
 
-def _op(
+def _list(
     code: int, bin_name: str, ctx: list | None, policy: dict | None = None, /, **fields: Any
 ) -> Op:
     # Falsy policy and ctx (None, {}, []) are left out, as in the official client.
-    op: Op = {OP_KEY: code, BIN_KEY: bin_name, **fields}
-    if policy:
-        op[LIST_POLICY_KEY] = policy
-    if ctx:
-        op[CTX_KEY] = ctx
-    return op
+    return _op(code, bin_name, **fields, list_policy=_nonempty(policy), ctx=_nonempty(ctx))
 
 
 def _ranged(code: int, bin_name: str, ctx: list | None, count: int | None, /, **fields: Any) -> Op:
-    op: Op = {OP_KEY: code, BIN_KEY: bin_name, **fields}
-    if count is not None:
-        op[COUNT_KEY] = count
-    if ctx:
-        op[CTX_KEY] = ctx
-    return op
+    return _list(code, bin_name, ctx, None, **fields, count=_given(count))
 
 
 def list_create(
     bin_name: str, list_order: int, pad: bool, persist_index: bool, ctx: list | None = None
 ) -> Op:
     """Create a list at ``bin_name`` (or at ``ctx``) with the given order."""
-    op: Op = {
-        OP_KEY: OP_LIST_CREATE,
-        BIN_KEY: bin_name,
-        LIST_ORDER_KEY: list_order,
-        PAD_KEY: pad,
-        PERSIST_INDEX_KEY: persist_index,
-    }
-    if ctx is not None:
-        op[CTX_KEY] = ctx
-    return op
+    return _op(
+        OP_LIST_CREATE,
+        bin_name,
+        list_order=list_order,
+        pad=pad,
+        persist_index=persist_index,
+        ctx=_given(ctx),
+    )
 
 
 def list_append(
     bin_name: str, value: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Append ``value``; returns the new size."""
-    return _op(OP_LIST_APPEND, bin_name, ctx, policy, **{VALUE_KEY: value})
+    return _list(OP_LIST_APPEND, bin_name, ctx, policy, **{VALUE_KEY: value})
 
 
 def list_append_items(
     bin_name: str, values: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Append every item of ``values``; returns the new size."""
-    return _op(OP_LIST_APPEND_ITEMS, bin_name, ctx, policy, **{VALUE_KEY: values})
+    return _list(OP_LIST_APPEND_ITEMS, bin_name, ctx, policy, **{VALUE_KEY: values})
 
 
 def list_insert(
     bin_name: str, index: int, value: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Insert ``value`` at ``index``."""
-    return _op(OP_LIST_INSERT, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
+    return _list(OP_LIST_INSERT, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
 
 
 def list_insert_items(
     bin_name: str, index: int, values: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Insert the items of ``values`` at ``index``."""
-    return _op(OP_LIST_INSERT_ITEMS, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: values})
+    return _list(
+        OP_LIST_INSERT_ITEMS, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: values}
+    )
 
 
 def list_increment(
     bin_name: str, index: int, value: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Add ``value`` to the number at ``index``."""
-    return _op(OP_LIST_INCREMENT, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
+    return _list(OP_LIST_INCREMENT, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
 
 
 def list_pop(bin_name: str, index: int, ctx: list | None = None) -> Op:
     """Remove and return the item at ``index``."""
-    return _op(OP_LIST_POP, bin_name, ctx, **{INDEX_KEY: index})
+    return _list(OP_LIST_POP, bin_name, ctx, **{INDEX_KEY: index})
 
 
 def list_pop_range(bin_name: str, index: int, count: int, ctx: list | None = None) -> Op:
     """Remove and return ``count`` items from ``index``."""
-    return _op(OP_LIST_POP_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
+    return _list(OP_LIST_POP_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
 
 
 def list_remove(bin_name: str, index: int, ctx: list | None = None) -> Op:
     """Remove the item at ``index``."""
-    return _op(OP_LIST_REMOVE, bin_name, ctx, **{INDEX_KEY: index})
+    return _list(OP_LIST_REMOVE, bin_name, ctx, **{INDEX_KEY: index})
 
 
 def list_remove_range(bin_name: str, index: int, count: int, ctx: list | None = None) -> Op:
     """Remove ``count`` items from ``index``."""
-    return _op(OP_LIST_REMOVE_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
+    return _list(OP_LIST_REMOVE_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
 
 
 def list_clear(bin_name: str, ctx: list | None = None) -> Op:
     """Remove every item."""
-    return _op(OP_LIST_CLEAR, bin_name, ctx)
+    return _list(OP_LIST_CLEAR, bin_name, ctx)
 
 
 def list_set(
     bin_name: str, index: int, value: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Set the item at ``index`` to ``value``."""
-    return _op(OP_LIST_SET, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
+    return _list(OP_LIST_SET, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
 
 
 def list_get(bin_name: str, index: int, ctx: list | None = None) -> Op:
     """Return the item at ``index``."""
-    return _op(OP_LIST_GET, bin_name, ctx, **{INDEX_KEY: index})
+    return _list(OP_LIST_GET, bin_name, ctx, **{INDEX_KEY: index})
 
 
 def list_get_range(bin_name: str, index: int, count: int, ctx: list | None = None) -> Op:
     """Return ``count`` items from ``index``."""
-    return _op(OP_LIST_GET_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
+    return _list(OP_LIST_GET_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
 
 
 def list_trim(bin_name: str, index: int, count: int, ctx: list | None = None) -> Op:
     """Keep only ``count`` items from ``index``."""
-    return _op(OP_LIST_TRIM, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
+    return _list(OP_LIST_TRIM, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
 
 
 def list_size(bin_name: str, ctx: list | None = None) -> Op:
     """Return the number of items."""
-    return _op(OP_LIST_SIZE, bin_name, ctx)
+    return _list(OP_LIST_SIZE, bin_name, ctx)
 
 
 def list_get_by_index(bin_name: str, index: int, return_type: int, ctx: list | None = None) -> Op:
     """Get the item at ``index``, returned per ``return_type``."""
-    return _op(
+    return _list(
         OP_LIST_GET_BY_INDEX, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, INDEX_KEY: index}
     )
 
@@ -220,7 +214,9 @@ def list_get_by_index_range(
 
 def list_get_by_rank(bin_name: str, rank: int, return_type: int, ctx: list | None = None) -> Op:
     """Get the item of rank ``rank``."""
-    return _op(OP_LIST_GET_BY_RANK, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, RANK_KEY: rank})
+    return _list(
+        OP_LIST_GET_BY_RANK, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, RANK_KEY: rank}
+    )
 
 
 def list_get_by_rank_range(
@@ -245,7 +241,7 @@ def list_get_by_value(
     bin_name: str, value: Any, return_type: int, inverted: bool = False, ctx: list | None = None
 ) -> Op:
     """Get the items equal to ``value``."""
-    return _op(
+    return _list(
         OP_LIST_GET_BY_VALUE,
         bin_name,
         ctx,
@@ -261,7 +257,7 @@ def list_get_by_value_list(
     ctx: list | None = None,
 ) -> Op:
     """Get the items equal to any of ``value_list``."""
-    return _op(
+    return _list(
         OP_LIST_GET_BY_VALUE_LIST,
         bin_name,
         ctx,
@@ -278,14 +274,16 @@ def _value_range(
     inverted: bool,
     ctx: list | None,
 ) -> Op:
-    op: Op = {OP_KEY: code, BIN_KEY: bin_name, RETURN_TYPE_KEY: return_type, INVERTED_KEY: inverted}
-    if value_begin is not None:
-        op[VALUE_BEGIN_KEY] = value_begin
-    if value_end is not None:
-        op[VALUE_END_KEY] = value_end
-    if ctx:
-        op[CTX_KEY] = ctx
-    return op
+    return _list(
+        code,
+        bin_name,
+        ctx,
+        None,
+        return_type=return_type,
+        inverted=inverted,
+        value_begin=_given(value_begin),
+        value_end=_given(value_end),
+    )
 
 
 def list_get_by_value_range(
@@ -306,7 +304,7 @@ def list_remove_by_index(
     bin_name: str, index: int, return_type: int, ctx: list | None = None
 ) -> Op:
     """Remove the item at ``index``."""
-    return _op(
+    return _list(
         OP_LIST_REMOVE_BY_INDEX, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, INDEX_KEY: index}
     )
 
@@ -331,7 +329,7 @@ def list_remove_by_index_range(
 
 def list_remove_by_rank(bin_name: str, rank: int, return_type: int, ctx: list | None = None) -> Op:
     """Remove the item of rank ``rank``."""
-    return _op(
+    return _list(
         OP_LIST_REMOVE_BY_RANK, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, RANK_KEY: rank}
     )
 
@@ -358,7 +356,7 @@ def list_remove_by_value(
     bin_name: str, value: Any, return_type: int, inverted: bool = False, ctx: list | None = None
 ) -> Op:
     """Remove the items equal to ``value``."""
-    return _op(
+    return _list(
         OP_LIST_REMOVE_BY_VALUE,
         bin_name,
         ctx,
@@ -374,7 +372,7 @@ def list_remove_by_value_list(
     ctx: list | None = None,
 ) -> Op:
     """Remove the items equal to any of ``value_list``."""
-    return _op(
+    return _list(
         OP_LIST_REMOVE_BY_VALUE_LIST,
         bin_name,
         ctx,
@@ -398,12 +396,12 @@ def list_remove_by_value_range(
 
 def list_set_order(bin_name: str, list_order: int, ctx: list | None = None) -> Op:
     """Set the list order (``LIST_ORDERED`` / ``LIST_UNORDERED``)."""
-    return _op(OP_LIST_SET_ORDER, bin_name, ctx, **{LIST_ORDER_KEY: list_order})
+    return _list(OP_LIST_SET_ORDER, bin_name, ctx, **{LIST_ORDER_KEY: list_order})
 
 
 def list_sort(bin_name: str, sort_flags: int = 0, ctx: list | None = None) -> Op:
     """Sort the list (``LIST_SORT_*`` flags)."""
-    return _op(OP_LIST_SORT, bin_name, ctx, **{SORT_FLAGS_KEY: sort_flags})
+    return _list(OP_LIST_SORT, bin_name, ctx, **{SORT_FLAGS_KEY: sort_flags})
 
 
 def list_get_by_value_rank_range_relative(
@@ -456,4 +454,4 @@ def list_remove_by_value_rank_range_relative(
 
 def list_join(bin_name: str, separator: str | None = None, ctx: list | None = None) -> Op:
     """Join the list's strings with ``separator`` (server 8.2+)."""
-    return _op(_OP_LIST_JOIN, bin_name, ctx, separator=separator)
+    return _list(_OP_LIST_JOIN, bin_name, ctx, separator=separator)

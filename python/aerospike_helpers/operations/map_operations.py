@@ -45,6 +45,11 @@ from aerospike._constants import (
     OP_MAP_SIZE,
 )
 
+from aerospike_helpers.operations._build import given as _given
+from aerospike_helpers.operations._build import if_true as _if_true
+from aerospike_helpers.operations._build import nonempty as _nonempty
+from aerospike_helpers.operations._build import op as _op
+
 OP_KEY = "op"
 BIN_KEY = "bin"
 POLICY_KEY = "map_policy"
@@ -63,68 +68,50 @@ PERSIST_INDEX_KEY = "persist_index"
 Op = dict[str, Any]
 
 
-def _write(code: int, bin_name: str, ctx: list | None, **fields: Any) -> Op:
-    # Write-side builders keep ctx (and policy) when not None, even if empty.
-    op: Op = {OP_KEY: code, BIN_KEY: bin_name, **fields}
-    if ctx is not None:
-        op[CTX_KEY] = ctx
-    return op
-
-
-def _write_policy(
-    code: int, bin_name: str, policy: dict | None, ctx: list | None, **fields: Any
+def _put(
+    code: int, bin_name: str, key: Any, value: Any, policy: dict | None, ctx: list | None
 ) -> Op:
-    op: Op = {OP_KEY: code, BIN_KEY: bin_name, **fields}
-    if policy is not None:
-        op[POLICY_KEY] = policy
-    if ctx is not None:
-        op[CTX_KEY] = ctx
-    return op
+    return _write(code, bin_name, ctx, key=key, val=value, map_policy=_given(policy))
 
 
-def _read(code: int, bin_name: str, ctx: list | None, **fields: Any) -> Op:
-    # Get-side builders drop an empty ctx.
-    op: Op = {OP_KEY: code, BIN_KEY: bin_name, **fields}
-    if ctx:
-        op[CTX_KEY] = ctx
-    return op
+def _write(code: int, bin_name: str, ctx: list | None, /, **fields: Any) -> Op:
+    # Write-side dicts (and size) keep ctx when not None, even if empty.
+    return _op(code, bin_name, **fields, ctx=_given(ctx))
+
+
+def _read(code: int, bin_name: str, ctx: list | None, /, **fields: Any) -> Op:
+    # Get-side dicts drop an empty ctx.
+    return _op(code, bin_name, **fields, ctx=_nonempty(ctx))
 
 
 def _relative(
-    code: int,
-    bin_name: str,
-    count: int | None,
-    inverted: bool,
-    ctx: list | None,
-    **fields: Any,
+    code: int, bin_name: str, count: int | None, inverted: bool, ctx: list | None, /, **fields: Any
 ) -> Op:
-    op: Op = {OP_KEY: code, BIN_KEY: bin_name, **fields}
-    if count is not None:
-        op[COUNT_KEY] = count
-    if inverted:
-        op[INVERTED_KEY] = True
-    if ctx:
-        op[CTX_KEY] = ctx
-    return op
+    return _op(
+        code,
+        bin_name,
+        **fields,
+        count=_given(count),
+        inverted=_if_true(inverted),
+        ctx=_nonempty(ctx),
+    )
 
 
 def map_set_policy(bin_name: str, policy: dict, ctx: list | None = None) -> Op:
     """Set the map policy (order, flags) of ``bin_name``."""
-    return _write(OP_MAP_SET_POLICY, bin_name, ctx, **{POLICY_KEY: policy})
+    return _write(OP_MAP_SET_POLICY, bin_name, ctx, map_policy=policy)
 
 
 def map_create(bin_name: str, map_order: int, persist_index: bool, ctx: list | None = None) -> Op:
     """Create a map at ``bin_name`` (or at ``ctx``) with the given order."""
-    return _write(
-        OP_MAP_CREATE, bin_name, ctx, **{MAP_ORDER_KEY: map_order, PERSIST_INDEX_KEY: persist_index}
-    )
+    return _write(OP_MAP_CREATE, bin_name, ctx, map_order=map_order, persist_index=persist_index)
 
 
 def map_put(
     bin_name: str, key: Any, value: Any, map_policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Put ``key: value``; returns the new size."""
-    return _write_policy(OP_MAP_PUT, bin_name, map_policy, ctx, **{KEY_KEY: key, VALUE_KEY: value})
+    return _put(OP_MAP_PUT, bin_name, key, value, map_policy, ctx)
 
 
 def _sorted_items(items: Any) -> Any:
@@ -139,8 +126,8 @@ def map_put_items(
     bin_name: str, item_dict: dict, map_policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Put every item of ``item_dict``; returns the new size."""
-    return _write_policy(
-        OP_MAP_PUT_ITEMS, bin_name, map_policy, ctx, **{VALUE_KEY: _sorted_items(item_dict)}
+    return _write(
+        OP_MAP_PUT_ITEMS, bin_name, ctx, val=_sorted_items(item_dict), map_policy=_given(map_policy)
     )
 
 
@@ -148,18 +135,14 @@ def map_increment(
     bin_name: str, key: Any, amount: Any, map_policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Add ``amount`` to the value at ``key``."""
-    return _write_policy(
-        OP_MAP_INCREMENT, bin_name, map_policy, ctx, **{KEY_KEY: key, VALUE_KEY: amount}
-    )
+    return _put(OP_MAP_INCREMENT, bin_name, key, amount, map_policy, ctx)
 
 
 def map_decrement(
     bin_name: str, key: Any, amount: Any, map_policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Subtract ``amount`` from the value at ``key``."""
-    return _write_policy(
-        OP_MAP_DECREMENT, bin_name, map_policy, ctx, **{KEY_KEY: key, VALUE_KEY: amount}
-    )
+    return _put(OP_MAP_DECREMENT, bin_name, key, amount, map_policy, ctx)
 
 
 def map_size(bin_name: str, ctx: list | None = None) -> Op:
@@ -174,9 +157,7 @@ def map_clear(bin_name: str, ctx: list | None = None) -> Op:
 
 def map_remove_by_key(bin_name: str, key: Any, return_type: int, ctx: list | None = None) -> Op:
     """Remove the item with key ``key``."""
-    return _write(
-        OP_MAP_REMOVE_BY_KEY, bin_name, ctx, **{KEY_KEY: key, RETURN_TYPE_KEY: return_type}
-    )
+    return _write(OP_MAP_REMOVE_BY_KEY, bin_name, ctx, key=key, return_type=return_type)
 
 
 def map_remove_by_key_list(
@@ -187,7 +168,9 @@ def map_remove_by_key_list(
         OP_MAP_REMOVE_BY_KEY_LIST,
         bin_name,
         ctx,
-        **{VALUE_KEY: key_list, RETURN_TYPE_KEY: return_type, INVERTED_KEY: inverted},
+        val=key_list,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
@@ -204,12 +187,10 @@ def map_remove_by_key_range(
         OP_MAP_REMOVE_BY_KEY_RANGE,
         bin_name,
         ctx,
-        **{
-            KEY_KEY: key_range_start,
-            VALUE_KEY: key_range_end,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        key=key_range_start,
+        val=key_range_end,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
@@ -218,10 +199,7 @@ def map_remove_by_value(
 ) -> Op:
     """Remove the items whose value equals ``value``."""
     return _write(
-        OP_MAP_REMOVE_BY_VALUE,
-        bin_name,
-        ctx,
-        **{VALUE_KEY: value, RETURN_TYPE_KEY: return_type, INVERTED_KEY: inverted},
+        OP_MAP_REMOVE_BY_VALUE, bin_name, ctx, val=value, return_type=return_type, inverted=inverted
     )
 
 
@@ -237,7 +215,9 @@ def map_remove_by_value_list(
         OP_MAP_REMOVE_BY_VALUE_LIST,
         bin_name,
         ctx,
-        **{VALUE_KEY: value_list, RETURN_TYPE_KEY: return_type, INVERTED_KEY: inverted},
+        val=value_list,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
@@ -254,20 +234,16 @@ def map_remove_by_value_range(
         OP_MAP_REMOVE_BY_VALUE_RANGE,
         bin_name,
         ctx,
-        **{
-            VALUE_KEY: value_start,
-            RANGE_KEY: value_end,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        val=value_start,
+        range=value_end,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
 def map_remove_by_index(bin_name: str, index: int, return_type: int, ctx: list | None = None) -> Op:
     """Remove the item at ``index`` (key order)."""
-    return _write(
-        OP_MAP_REMOVE_BY_INDEX, bin_name, ctx, **{INDEX_KEY: index, RETURN_TYPE_KEY: return_type}
-    )
+    return _write(OP_MAP_REMOVE_BY_INDEX, bin_name, ctx, index=index, return_type=return_type)
 
 
 def map_remove_by_index_range(
@@ -283,20 +259,16 @@ def map_remove_by_index_range(
         OP_MAP_REMOVE_BY_INDEX_RANGE,
         bin_name,
         ctx,
-        **{
-            INDEX_KEY: index_start,
-            VALUE_KEY: remove_amt,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        index=index_start,
+        val=remove_amt,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
 def map_remove_by_rank(bin_name: str, rank: int, return_type: int, ctx: list | None = None) -> Op:
     """Remove the item of rank ``rank`` (value order)."""
-    return _write(
-        OP_MAP_REMOVE_BY_RANK, bin_name, ctx, **{INDEX_KEY: rank, RETURN_TYPE_KEY: return_type}
-    )
+    return _write(OP_MAP_REMOVE_BY_RANK, bin_name, ctx, index=rank, return_type=return_type)
 
 
 def map_remove_by_rank_range(
@@ -312,18 +284,16 @@ def map_remove_by_rank_range(
         OP_MAP_REMOVE_BY_RANK_RANGE,
         bin_name,
         ctx,
-        **{
-            INDEX_KEY: rank_start,
-            VALUE_KEY: remove_amt,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        index=rank_start,
+        val=remove_amt,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
 def map_get_by_key(bin_name: str, key: Any, return_type: int, ctx: list | None = None) -> Op:
     """Get the item with key ``key``."""
-    return _read(OP_MAP_GET_BY_KEY, bin_name, ctx, **{KEY_KEY: key, RETURN_TYPE_KEY: return_type})
+    return _read(OP_MAP_GET_BY_KEY, bin_name, ctx, key=key, return_type=return_type)
 
 
 def map_get_by_key_range(
@@ -339,12 +309,10 @@ def map_get_by_key_range(
         OP_MAP_GET_BY_KEY_RANGE,
         bin_name,
         ctx,
-        **{
-            KEY_KEY: key_range_start,
-            RANGE_KEY: key_range_end,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        key=key_range_start,
+        range=key_range_end,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
@@ -356,7 +324,9 @@ def map_get_by_key_list(
         OP_MAP_GET_BY_KEY_LIST,
         bin_name,
         ctx,
-        **{VALUE_KEY: key_list, RETURN_TYPE_KEY: return_type, INVERTED_KEY: inverted},
+        val=key_list,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
@@ -365,10 +335,7 @@ def map_get_by_value(
 ) -> Op:
     """Get the items whose value equals ``value``."""
     return _read(
-        OP_MAP_GET_BY_VALUE,
-        bin_name,
-        ctx,
-        **{VALUE_KEY: value, RETURN_TYPE_KEY: return_type, INVERTED_KEY: inverted},
+        OP_MAP_GET_BY_VALUE, bin_name, ctx, val=value, return_type=return_type, inverted=inverted
     )
 
 
@@ -385,12 +352,10 @@ def map_get_by_value_range(
         OP_MAP_GET_BY_VALUE_RANGE,
         bin_name,
         ctx,
-        **{
-            VALUE_KEY: value_start,
-            RANGE_KEY: value_end,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        val=value_start,
+        range=value_end,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
@@ -402,15 +367,15 @@ def map_get_by_value_list(
         OP_MAP_GET_BY_VALUE_LIST,
         bin_name,
         ctx,
-        **{VALUE_KEY: key_list, RETURN_TYPE_KEY: return_type, INVERTED_KEY: inverted},
+        val=key_list,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
 def map_get_by_index(bin_name: str, index: int, return_type: int, ctx: list | None = None) -> Op:
     """Get the item at ``index`` (key order)."""
-    return _read(
-        OP_MAP_GET_BY_INDEX, bin_name, ctx, **{INDEX_KEY: index, RETURN_TYPE_KEY: return_type}
-    )
+    return _read(OP_MAP_GET_BY_INDEX, bin_name, ctx, index=index, return_type=return_type)
 
 
 def map_get_by_index_range(
@@ -426,20 +391,16 @@ def map_get_by_index_range(
         OP_MAP_GET_BY_INDEX_RANGE,
         bin_name,
         ctx,
-        **{
-            INDEX_KEY: index_start,
-            VALUE_KEY: get_amt,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        index=index_start,
+        val=get_amt,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
 def map_get_by_rank(bin_name: str, rank: int, return_type: int, ctx: list | None = None) -> Op:
     """Get the item of rank ``rank`` (value order)."""
-    return _read(
-        OP_MAP_GET_BY_RANK, bin_name, ctx, **{INDEX_KEY: rank, RETURN_TYPE_KEY: return_type}
-    )
+    return _read(OP_MAP_GET_BY_RANK, bin_name, ctx, index=rank, return_type=return_type)
 
 
 def map_get_by_rank_range(
@@ -455,12 +416,10 @@ def map_get_by_rank_range(
         OP_MAP_GET_BY_RANK_RANGE,
         bin_name,
         ctx,
-        **{
-            INDEX_KEY: rank_start,
-            VALUE_KEY: get_amt,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        index=rank_start,
+        val=get_amt,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
@@ -480,7 +439,9 @@ def map_remove_by_value_rank_range_relative(
         count,
         inverted,
         ctx,
-        **{VALUE_KEY: value, RANK_KEY: offset, RETURN_TYPE_KEY: return_type},
+        val=value,
+        rank=offset,
+        return_type=return_type,
     )
 
 
@@ -500,7 +461,9 @@ def map_get_by_value_rank_range_relative(
         count,
         inverted,
         ctx,
-        **{VALUE_KEY: value, RANK_KEY: offset, RETURN_TYPE_KEY: return_type},
+        val=value,
+        rank=offset,
+        return_type=return_type,
     )
 
 
@@ -520,7 +483,9 @@ def map_remove_by_key_index_range_relative(
         count,
         inverted,
         ctx,
-        **{KEY_KEY: key, INDEX_KEY: offset, RETURN_TYPE_KEY: return_type},
+        key=key,
+        index=offset,
+        return_type=return_type,
     )
 
 
@@ -540,5 +505,7 @@ def map_get_by_key_index_range_relative(
         count,
         inverted,
         ctx,
-        **{KEY_KEY: value, INDEX_KEY: offset, RETURN_TYPE_KEY: return_type},
+        key=value,
+        index=offset,
+        return_type=return_type,
     )

@@ -23,6 +23,8 @@ from aerospike._constants import (
     OPERATOR_WRITE,
 )
 
+from aerospike_helpers.operations._build import op as _op
+
 if TYPE_CHECKING:
     from aerospike_helpers.cdt_ctx import _cdt_ctx
 
@@ -41,12 +43,12 @@ __all__ = [
 
 def read(bin_name: str) -> dict[str, Any]:
     """Read the value of ``bin_name``."""
-    return {"op": OPERATOR_READ, "bin": bin_name}
+    return _op(OPERATOR_READ, bin_name)
 
 
 def write(bin_name: str, write_item: Any) -> dict[str, Any]:
     """Write ``write_item`` to ``bin_name``."""
-    return {"op": OPERATOR_WRITE, "bin": bin_name, "val": write_item}
+    return _op(OPERATOR_WRITE, bin_name, val=write_item)
 
 
 def delete() -> dict[str, Any]:
@@ -56,17 +58,17 @@ def delete() -> dict[str, Any]:
 
 def append(bin_name: str, append_item: Any) -> dict[str, Any]:
     """Append a string or bytes to ``bin_name``."""
-    return {"op": OPERATOR_APPEND, "bin": bin_name, "val": append_item}
+    return _op(OPERATOR_APPEND, bin_name, val=append_item)
 
 
 def prepend(bin_name: str, prepend_item: Any) -> dict[str, Any]:
     """Prepend a string or bytes to ``bin_name``."""
-    return {"op": OPERATOR_PREPEND, "bin": bin_name, "val": prepend_item}
+    return _op(OPERATOR_PREPEND, bin_name, val=prepend_item)
 
 
 def increment(bin_name: str, amount: Any) -> dict[str, Any]:
     """Add ``amount`` (int or float) to ``bin_name``."""
-    return {"op": OPERATOR_INCR, "bin": bin_name, "val": amount}
+    return _op(OPERATOR_INCR, bin_name, val=amount)
 
 
 def touch(ttl: int | None = None) -> dict[str, Any]:
@@ -84,15 +86,14 @@ def touch(ttl: int | None = None) -> dict[str, Any]:
 
 def select_by_path(bin_name: str, ctx: list[_cdt_ctx], flags: int) -> dict[str, Any]:
     """Select the CDT elements of ``bin_name`` reached by ``ctx`` (server 8.1+)."""
-    return {"op": _AS_OPERATOR_CDT_READ, "bin": bin_name, "ctx": ctx, _CDT_FLAGS_KEY: flags}
+    return _op(_AS_OPERATOR_CDT_READ, bin_name, ctx=ctx, **{_CDT_FLAGS_KEY: flags})
 
 
 def modify_by_path(bin_name: str, ctx: list[_cdt_ctx], expr: Any, flags: int) -> dict[str, Any]:
     """Apply the modify expression ``expr`` to the CDT elements reached by ``ctx``."""
-    return {
-        "op": _AS_OPERATOR_CDT_MODIFY,
-        "bin": bin_name,
-        "ctx": ctx,
-        _CDT_APPLY_MOD_EXP_KEY: expr,
-        _CDT_FLAGS_KEY: flags,
-    }
+    return _op(
+        _AS_OPERATOR_CDT_MODIFY,
+        bin_name,
+        ctx=ctx,
+        **{_CDT_APPLY_MOD_EXP_KEY: expr, _CDT_FLAGS_KEY: flags},
+    )

@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 from aerospike import _constants as _c
 
+from aerospike_helpers.operations._build import op as _op
 from aerospike_helpers.string_helpers import NumericType, RegexFlags, StringPolicy
 
 TypeCTX = Optional[list]
@@ -55,10 +56,6 @@ __all__ = [
     "trim_start",
     "upper",
 ]
-
-
-def _op(code: int, bin_name: str, /, **fields: Any) -> dict[str, Any]:
-    return {"op": code, "bin": bin_name, **fields}
 
 
 def strlen(bin_name: str, ctx: TypeCTX = None) -> dict[str, Any]:

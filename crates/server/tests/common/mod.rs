@@ -9,6 +9,35 @@ use aeropy_protocol::digest;
 use aeropy_protocol::frame::{ProtoHeader, TYPE_MSG};
 use aeropy_protocol::info;
 use aeropy_protocol::msg::{self, Message, MsgHeader, MsgWriter, RecordIter};
+use aeropy_server::{Cluster, ClusterConfig};
+
+/// A one-node cluster on a free port and a connection to it.
+pub fn start() -> (Cluster, TcpStream) {
+    let c = Cluster::start(ClusterConfig::default()).unwrap();
+    let s = connect(&c.hosts()[0]);
+    (c, s)
+}
+
+/// A plain write header.
+pub fn w() -> MsgHeader {
+    MsgHeader {
+        info2: msg::INFO2_WRITE,
+        ..MsgHeader::default()
+    }
+}
+
+/// A read-all-bins header.
+pub fn r_all() -> MsgHeader {
+    MsgHeader {
+        info1: msg::INFO1_READ | msg::INFO1_GET_ALL,
+        ..MsgHeader::default()
+    }
+}
+
+/// An integer particle.
+pub fn int(v: i64) -> Vec<u8> {
+    v.to_be_bytes().to_vec()
+}
 
 pub fn connect(host: &(String, u16)) -> TcpStream {
     let s = TcpStream::connect((host.0.as_str(), host.1)).unwrap();
