@@ -2549,8 +2549,12 @@ OPS_TABLE += STRING_OPS_TABLE
 DEPRECATED = {"bit_set", "bit_and", "bit_or", "bit_xor", "bit_insert"}
 
 
+def _helper(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(f"aerospike_helpers.operations.{module}"), name)
+
+
 def _call(module: str, name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    func = getattr(importlib.import_module(f"aerospike_helpers.operations.{module}"), name)
+    func = _helper(module, name)
     if name in DEPRECATED:
         with pytest.warns(DeprecationWarning, match="value_byte_size is deprecated"):
             return func(**kwargs)
@@ -2559,101 +2563,61 @@ def _call(module: str, name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         return func(**kwargs)
 
 
-def _ids(rows: list[tuple[Any, ...]]) -> list[str]:
-    return [f"{r[0]}.{r[1]}" for r in rows]
+def _required(module: str, name: str) -> dict[str, Any]:
+    """``"<param>"`` placeholders for the parameters without a default."""
+    params = inspect.signature(_helper(module, name)).parameters.items()
+    return {p: f"<{p}>" for p, v in params if v.default is inspect.Parameter.empty}
 
 
-@pytest.mark.parametrize(
-    ("module", "name", "params", "full", "default", "falsy"), OPS_TABLE, ids=_ids(OPS_TABLE)
-)
-def test_signature(
-    module: str,
-    name: str,
-    params: tuple[str, ...],
-    full: dict,
-    default: dict | None,
-    falsy: dict | None,
-) -> None:
-    func = getattr(importlib.import_module(f"aerospike_helpers.operations.{module}"), name)
-    assert tuple(inspect.signature(func).parameters) == params
+def _each_row(rows: list[tuple[Any, ...]]) -> pytest.MarkDecorator:
+    """Parametrize over ``(module, name, ...)`` table rows (ids ``module.name``), whole rows."""
+    return pytest.mark.parametrize("row", rows, ids=[f"{r[0]}.{r[1]}" for r in rows])
 
 
-@pytest.mark.parametrize(
-    ("module", "name", "params", "full", "default", "falsy"), OPS_TABLE, ids=_ids(OPS_TABLE)
-)
-def test_dict_with_every_argument(
-    module: str,
-    name: str,
-    params: tuple[str, ...],
-    full: dict,
-    default: dict | None,
-    falsy: dict | None,
-) -> None:
+@_each_row(OPS_TABLE)
+def test_signature(row: tuple[Any, ...]) -> None:
+    module, name, params, *_ = row
+    assert tuple(inspect.signature(_helper(module, name)).parameters) == params
+
+
+@_each_row(OPS_TABLE)
+def test_dict_with_every_argument(row: tuple[Any, ...]) -> None:
+    module, name, params, full, *_ = row
     assert _call(module, name, {p: f"<{p}>" for p in params}) == full
 
 
-DEFAULT_ROWS = [r for r in OPS_TABLE if r[4] is not None]
+@_each_row([r for r in OPS_TABLE if r[4] is not None])
+def test_dict_with_defaults(row: tuple[Any, ...]) -> None:
+    module, name, _params, _full, default, _falsy = row
+    assert _call(module, name, _required(module, name)) == default
 
 
-@pytest.mark.parametrize(
-    ("module", "name", "params", "full", "default", "falsy"), DEFAULT_ROWS, ids=_ids(DEFAULT_ROWS)
-)
-def test_dict_with_defaults(
-    module: str,
-    name: str,
-    params: tuple[str, ...],
-    full: dict,
-    default: dict | None,
-    falsy: dict | None,
-) -> None:
-    func = getattr(importlib.import_module(f"aerospike_helpers.operations.{module}"), name)
-    sig = inspect.signature(func)
-    required = {
-        p: f"<{p}>" for p, v in sig.parameters.items() if v.default is inspect.Parameter.empty
-    }
-    assert _call(module, name, required) == default
-
-
-FALSY_ROWS = [r for r in OPS_TABLE if r[5] is not None]
-
-
-@pytest.mark.parametrize(
-    ("module", "name", "params", "full", "default", "falsy"), FALSY_ROWS, ids=_ids(FALSY_ROWS)
-)
-def test_dict_with_empty_ctx_and_policy(
-    module: str,
-    name: str,
-    params: tuple[str, ...],
-    full: dict,
-    default: dict | None,
-    falsy: dict | None,
-) -> None:
-    func = getattr(importlib.import_module(f"aerospike_helpers.operations.{module}"), name)
-    sig = inspect.signature(func)
-    kwargs: dict[str, Any] = {}
-    for p, v in sig.parameters.items():
-        if v.default is inspect.Parameter.empty:
-            kwargs[p] = f"<{p}>"
-        elif p == "ctx":
+@_each_row([r for r in OPS_TABLE if r[5] is not None])
+def test_dict_with_empty_ctx_and_policy(row: tuple[Any, ...]) -> None:
+    module, name, *_, falsy = row
+    kwargs = _required(module, name)
+    for p in inspect.signature(_helper(module, name)).parameters:
+        if p == "ctx" and p not in kwargs:
             kwargs[p] = []
-        elif "policy" in p:
+        elif "policy" in p and p not in kwargs:
             kwargs[p] = {}
     assert _call(module, name, kwargs) == falsy
 
 
-@pytest.mark.parametrize(
-    ("module", "expected"),
-    [
-        ("operations", {r[1] for r in OPS_TABLE if r[0] == "operations"}),
-        ("list_operations", {r[1] for r in OPS_TABLE if r[0] == "list_operations"}),
-        ("map_operations", {r[1] for r in OPS_TABLE if r[0] == "map_operations"}),
-        ("bitwise_operations", {r[1] for r in OPS_TABLE if r[0] == "bitwise_operations"}),
-        ("hll_operations", {r[1] for r in OPS_TABLE if r[0] == "hll_operations"}),
-        ("expression_operations", {r[1] for r in OPS_TABLE if r[0] == "expression_operations"}),
-        ("string_operations", {r[1] for r in OPS_TABLE if r[0] == "string_operations"}),
-    ],
-)
-def test_no_missing_or_extra_helpers(module: str, expected: set[str]) -> None:
+OPS_MODULES = [
+    "operations",
+    "list_operations",
+    "map_operations",
+    "bitwise_operations",
+    "hll_operations",
+    "expression_operations",
+    "string_operations",
+]
+
+
+@pytest.mark.parametrize("module", OPS_MODULES)
+def test_no_missing_or_extra_helpers(module: str) -> None:
+    expected = {r[1] for r in OPS_TABLE if r[0] == module}
     mod = importlib.import_module(f"aerospike_helpers.operations.{module}")
     public = {
         n
@@ -5971,16 +5935,9 @@ def _args(cls: Any, *, required_only: bool = False, none_for: tuple[str, ...] = 
     return args
 
 
-def _expr_ids(rows: list[tuple[Any, ...]]) -> list[str]:
-    return [f"{r[0]}.{r[1]}" for r in rows]
-
-
-@pytest.mark.parametrize(
-    ("module", "name", "params", "full", "default", "nones"), EXPR_TABLE, ids=_expr_ids(EXPR_TABLE)
-)
-def test_expression_signature_and_compile(
-    module: str, name: str, params: tuple, full: list, default: list | None, nones: list | None
-) -> None:
+@_each_row(EXPR_TABLE)
+def test_expression_signature_and_compile(row: tuple[Any, ...]) -> None:
+    module, name, params, full, default, nones = row
     cls = _expr_class(module, name)
     names = tuple(("*" if p.kind == p.VAR_POSITIONAL else "") + p.name for p in _params(cls))
     assert names == params
@@ -5989,6 +5946,14 @@ def test_expression_signature_and_compile(
         assert cls(*_args(cls, required_only=True)).compile() == default
     if nones is not None:
         assert cls(*_args(cls, none_for=("ctx", "policy"))).compile() == nones
+
+
+def _build(source: str) -> Any:
+    """Evaluate an expression source of the tables (``exp.Eq(...)``...)."""
+    import aerospike
+    from aerospike_helpers import expressions as exp
+
+    return eval(source, {"aerospike": aerospike, "exp": exp, "cdt_ctx": cdt_ctx})
 
 
 def _norm(x: Any) -> Any:
@@ -6003,13 +5968,7 @@ def _norm(x: Any) -> Any:
 
 @pytest.mark.parametrize(("case", "source", "expected"), EXPR_CASES, ids=[c[0] for c in EXPR_CASES])
 def test_expression_trees(case: str, source: str, expected: list) -> None:
-    import math  # noqa: F401 - used by the sources
-
-    import aerospike
-    from aerospike_helpers import expressions as exp
-
-    namespace = {"aerospike": aerospike, "exp": exp, "cdt_ctx": cdt_ctx}
-    assert _norm(eval(source, namespace).compile()) == expected
+    assert _norm(_build(source).compile()) == expected
 
 
 @pytest.mark.parametrize(
@@ -6594,13 +6553,9 @@ def cdt_specials(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize(("source", "expected"), PACK_CASES, ids=[c[0][:60] for c in PACK_CASES])
 def test_pack_expression_matches_official(cdt_specials: None, source: str, expected: str) -> None:
-    import aerospike
-    from aerospike_helpers import expressions as exp
     from aerospike_helpers.expressions._packer import pack_expression
 
-    namespace = {"aerospike": aerospike, "exp": exp, "cdt_ctx": cdt_ctx}
-    compiled = eval(source, namespace).compile()
-    assert pack_expression(compiled).hex() == expected
+    assert pack_expression(_build(source).compile()).hex() == expected
 
 
 @pytest.mark.parametrize(
@@ -6624,14 +6579,11 @@ def test_pack_expression_matches_official(cdt_specials: None, source: str, expec
     ],
 )
 def test_pack_expression_errors(build: str, error: str) -> None:
-    import aerospike
     from aerospike import exception
-    from aerospike_helpers import expressions as exp
     from aerospike_helpers.expressions._packer import pack_expression
 
-    namespace = {"aerospike": aerospike, "exp": exp, "cdt_ctx": cdt_ctx}
     with pytest.raises(getattr(exception, error)):
-        pack_expression(eval(build, namespace).compile())
+        pack_expression(_build(build).compile())
 
 
 @pytest.mark.parametrize("bad", [[], None, [(1, None, None, 2)], [(81, 2, {"bin": "a"}, 0)] * 2])

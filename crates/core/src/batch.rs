@@ -313,3 +313,93 @@ impl Client {
         })
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::client::{write_header, write_key_fields, write_op};
+    use crate::policy::WriteMeta;
+    use aeropy_protocol::batch::{ROW_GEN, ROW_INFO23, ROW_REPEAT, ROW_TTL};
+
+    fn item(key: &Key, may_repeat: bool) -> BatchItem<'_> {
+        let mut record = Vec::new();
+        let h = write_header(&Policy::default(), &WriteMeta::default(), 0);
+        let mut w = MsgWriter::start_record(&mut record, &h);
+        write_key_fields(&mut w, key, false);
+        write_op(
+            &mut w,
+            op::WRITE,
+            particle::INTEGER,
+            b"w",
+            &1i64.to_be_bytes(),
+        )
+        .unwrap();
+        w.finish();
+        BatchItem {
+            key,
+            record,
+            write: true,
+            may_repeat,
+        }
+    }
+
+    /// The rows of a request: (index, row flags, the 4 bytes after the flags).
+    fn rows(req: &[u8]) -> Vec<(u32, u8, Vec<u8>)> {
+        let m = Message::parse(&req[8..]).unwrap();
+        assert_eq!(m.header.info1, wire::INFO1_BATCH);
+        let data = m
+            .fields()
+            .find(|f| f.ftype == field::BATCH_INDEX)
+            .unwrap()
+            .data;
+        let n = u32::from_be_bytes(data[..4].try_into().unwrap());
+        assert_eq!(data[4], PARENT_FLAGS);
+        let mut at = 5;
+        let mut out = Vec::new();
+        for _ in 0..n {
+            let index = u32::from_be_bytes(data[at..at + 4].try_into().unwrap());
+            let flags = data[at + 24];
+            at += 25;
+            if flags & ROW_REPEAT != 0 {
+                out.push((index, flags, Vec::new()));
+                continue;
+            }
+            out.push((index, flags, data[at..at + 3].to_vec()));
+            at += 3 + 2 + 4; // info1-3, generation, ttl
+            let nf = u16::from_be_bytes([data[at], data[at + 1]]);
+            let no = u16::from_be_bytes([data[at + 2], data[at + 3]]);
+            at += 4;
+            for _ in 0..usize::from(nf) + usize::from(no) {
+                let size = u32::from_be_bytes(data[at..at + 4].try_into().unwrap());
+                at += 4 + size as usize;
+            }
+        }
+        assert_eq!(at, data.len());
+        out
+    }
+
+    #[test]
+    fn write_rows_answer_all_ops_and_repeat_only_when_allowed() {
+        let keys: Vec<Key> = (0..3)
+            .map(|i| Key::new("test", "s", crate::key::UserKey::Int(i)).unwrap())
+            .collect();
+        let full = ROW_INFO23 | ROW_GEN | ROW_TTL;
+        let wrote = vec![0, wire::INFO2_WRITE | wire::INFO2_RESPOND_ALL_OPS, 0];
+
+        let items: Vec<_> = keys.iter().map(|k| item(k, false)).collect();
+        let req = build_records_request(&items, &[0, 1, 2], &Policy::default()).unwrap();
+        let got = rows(&req);
+        assert!(
+            got.iter().all(|(_, f, h)| *f == full && *h == wrote),
+            "{got:?}"
+        );
+
+        let items: Vec<_> = keys.iter().map(|k| item(k, true)).collect();
+        let req = build_records_request(&items, &[0, 2], &Policy::default()).unwrap();
+        assert_eq!(
+            rows(&req),
+            vec![(0, full, wrote), (2, ROW_REPEAT, Vec::new())]
+        );
+    }
+}

@@ -151,4 +151,3 @@ pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>
     }
     write_last(out, overall);
 }
-

@@ -8,6 +8,7 @@ use aeropy_protocol::{particle, result_code as rc};
 
 use crate::cdt::{code_and_args, Args, OpResult, PARAM, UNSUPPORTED};
 use crate::ops::OpError;
+use crate::record::MAX_RECORD_SIZE;
 use crate::store::{Bin, BinName};
 
 const CREATE_ONLY: i64 = 1;
@@ -41,10 +42,18 @@ fn set_bit(b: &mut [u8], i: usize, v: bool) {
 fn bit_range(offset: i64, size: i64, len: usize) -> Result<(usize, usize), OpError> {
     let total = (len as i64) * 8;
     let off = if offset < 0 { offset + total } else { offset };
-    if off < 0 || size < 0 || off + size > total {
+    if off < 0 || size < 0 || off.checked_add(size).is_none_or(|end| end > total) {
         return Err(NOT_APPLICABLE);
     }
     Ok((off as usize, size as usize))
+}
+
+/// A blob may not grow past the largest record (nor allocate without bound).
+fn check_size(len: usize) -> Result<(), OpError> {
+    if len > MAX_RECORD_SIZE {
+        return Err(OpError(rc::RECORD_TOO_BIG));
+    }
+    Ok(())
 }
 
 fn read_uint(b: &[u8], off: usize, size: usize) -> u64 {
@@ -177,6 +186,7 @@ fn modify(b: &mut Vec<u8>, code: i64, a: &Args) -> Result<(), OpError> {
             {
                 return Err(NOT_APPLICABLE);
             }
+            check_size(size)?;
             if flags & RESIZE_FROM_FRONT != 0 {
                 if size >= b.len() {
                     b.splice(0..0, std::iter::repeat_n(0, size - b.len()));
@@ -192,6 +202,7 @@ fn modify(b: &mut Vec<u8>, code: i64, a: &Args) -> Result<(), OpError> {
             let at = usize::try_from(a.int(0)?).map_err(|_| PARAM)?;
             let v = blob_arg(a, 1)?;
             if at > b.len() {
+                check_size(at)?;
                 b.resize(at, 0);
             }
             b.splice(at..at, v.iter().copied());
@@ -201,7 +212,7 @@ fn modify(b: &mut Vec<u8>, code: i64, a: &Args) -> Result<(), OpError> {
             let (off, size) = (a.int(0)?, a.int(1)?);
             let len = b.len() as i64;
             let start = if off < 0 { off + len } else { off };
-            if start < 0 || size < 0 || start + size > len {
+            if start < 0 || size < 0 || start.checked_add(size).is_none_or(|end| end > len) {
                 return Err(NOT_APPLICABLE);
             }
             b.drain(start as usize..(start + size) as usize);

@@ -7,6 +7,7 @@ use aeropy_protocol::{particle, result_code as rc};
 
 use crate::cdt_select::{remove_all, select_op, Kind, View};
 use crate::ops::OpError;
+use crate::record::MAX_RECORD_SIZE;
 use crate::store::{Bin, BinName};
 use crate::{cdt_ctx, cdt_map};
 
@@ -180,6 +181,18 @@ pub(crate) fn apply(bins: &mut Vec<Bin>, name: BinName, op_type: u8, value: &[u8
     Ok(result)
 }
 
+/// Pads `items` with nils up to `len` elements, refusing to grow a list past what a
+/// record can hold (nor to allocate without bound).
+pub(crate) fn pad_with_nils(items: &mut Vec<Value>, len: usize) -> Result<(), OpError> {
+    if len > MAX_RECORD_SIZE {
+        return Err(OpError(rc::RECORD_TOO_BIG));
+    }
+    if len > items.len() {
+        items.resize(len, Value::Nil);
+    }
+    Ok(())
+}
+
 /// Index after counting negatives from the end; `None` when out of bounds.
 pub(crate) fn index_of(i: i64, len: usize) -> Option<usize> {
     let len = len as i64;
@@ -325,9 +338,7 @@ fn list_op(v: &mut Value, code: i64, a: &Args, created: bool) -> Result<Option<V
                 return Ok(size(items));
             }
             let at = at as usize;
-            if at > items.len() {
-                items.resize(at, Value::Nil);
-            }
+            pad_with_nils(items, at)?;
             items.splice(at..at, vals);
             Ok(size(items))
         }
@@ -361,9 +372,7 @@ fn list_op(v: &mut Value, code: i64, a: &Args, created: bool) -> Result<Option<V
                 return Ok(None);
             }
             let at = at as usize;
-            if at >= items.len() {
-                items.resize(at + 1, Value::Nil);
-            }
+            pad_with_nils(items, at + 1)?;
             items[at] = a.value(1)?.clone();
             Ok(None)
         }

@@ -5,7 +5,7 @@
 use aeropy_protocol::msgpack::{Value, LIST_ORDERED, MAP_KEY_ORDERED, MAP_KEY_VALUE_ORDERED};
 use aeropy_protocol::result_code as rc;
 
-use crate::cdt::{PARAM, UNSUPPORTED};
+use crate::cdt::{pad_with_nils, PARAM, UNSUPPORTED};
 use crate::cdt_select::View;
 use crate::ops::OpError;
 
@@ -85,7 +85,7 @@ pub(crate) fn navigate<'v>(
                         if at > items.len() && create != 0x80 {
                             return Err(NOT_FOUND);
                         }
-                        items.resize(at, Value::Nil);
+                        pad_with_nils(items, at)?;
                         items.push(new_list(create));
                         at
                     }

@@ -229,7 +229,7 @@ fn relative_range(
     count: Option<i64>,
     n: usize,
 ) -> Result<(usize, usize), OpError> {
-    let mut start = base as i64 + offset;
+    let mut start = (base as i64).saturating_add(offset);
     let mut count = match count {
         Some(c) if c < 0 => return Err(PARAM),
         Some(c) => c,

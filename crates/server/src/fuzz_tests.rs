@@ -94,3 +94,86 @@ fn shared_cluster() -> &'static Cluster {
     static C: std::sync::OnceLock<Cluster> = std::sync::OnceLock::new();
     C.get_or_init(|| Cluster::start(ClusterConfig::default()).unwrap())
 }
+
+/// Extreme integers in op arguments (offsets, sizes, indexes) must answer an error
+/// code: no arithmetic overflow, no unbounded allocation.
+#[test]
+fn extreme_op_arguments() {
+    use crate::cdt::run_op;
+    use crate::ops::OpError;
+    use crate::store::{Bin, BinName};
+    use aeropy_protocol::msgpack::Value;
+    use aeropy_protocol::{particle, result_code as rc};
+
+    let big = Value::Int(1 << 40);
+    let max = Value::Int(i64::MAX);
+    let bin = |ptype: u8, value: Vec<u8>| {
+        let name = BinName::new(b"b").unwrap();
+        vec![Bin { name, ptype, value }]
+    };
+    let blob = || bin(particle::BLOB, vec![0xAA; 4]);
+    let list = || {
+        let l = Value::list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
+        bin(particle::LIST, l.to_particle().unwrap().1)
+    };
+    let too_big = Err(OpError(rc::RECORD_TOO_BIG));
+    let (bits, cdt) = (crate::bits::apply, crate::cdt::apply);
+    // bits: resize, insert past the end, remove and read with overflowing ranges
+    let r = run_op(bits, b"b", &mut blob(), op::BITS_MODIFY, 0, &[big.clone()]);
+    assert_eq!(r, too_big);
+    let r = run_op(
+        bits,
+        b"b",
+        &mut blob(),
+        op::BITS_MODIFY,
+        1,
+        &[big.clone(), Value::blob(vec![1])],
+    );
+    assert_eq!(r, too_big);
+    let r = run_op(
+        bits,
+        b"b",
+        &mut blob(),
+        op::BITS_MODIFY,
+        2,
+        &[Value::Int(1), max.clone()],
+    );
+    assert_eq!(r, Err(OpError(rc::OP_NOT_APPLICABLE)));
+    let r = run_op(
+        bits,
+        b"b",
+        &mut blob(),
+        op::BITS_READ,
+        50,
+        &[Value::Int(8), max.clone()],
+    );
+    assert_eq!(r, Err(OpError(rc::OP_NOT_APPLICABLE)));
+    // lists: insert / set far past the end, relative rank range from i64::MAX
+    let r = run_op(
+        cdt,
+        b"b",
+        &mut list(),
+        op::CDT_MODIFY,
+        3,
+        &[big.clone(), Value::Int(1)],
+    );
+    assert_eq!(r, too_big);
+    let r = run_op(
+        cdt,
+        b"b",
+        &mut list(),
+        op::CDT_MODIFY,
+        9,
+        &[big, Value::Int(1)],
+    );
+    assert_eq!(r, too_big);
+    let r = run_op(
+        cdt,
+        b"b",
+        &mut list(),
+        op::CDT_READ,
+        27,
+        &[Value::Int(7), Value::Int(2), max],
+    );
+    assert_eq!(r, Ok(Some(Value::list(Vec::new()))));
+}

@@ -248,21 +248,22 @@ class _Writer:
 
     # --- msgpack ---------------------------------------------------------------------
 
+    def _header(self, n: int, fix: int, fix_max: int, *sized: tuple[int, int, str]) -> None:
+        """A msgpack length header: ``fix | n`` up to ``fix_max``, else the first
+        ``(marker, limit, struct format)`` of ``sized`` that holds ``n``."""
+        if n < fix_max:
+            self.buf.append(fix | n)
+            return
+        for marker, limit, fmt in sized:
+            if n < limit:
+                break
+        self.buf += bytes((marker,)) + struct.pack(fmt, n)
+
     def array(self, n: int) -> None:
-        if n < 16:
-            self.buf.append(0x90 | n)
-        elif n < 0x10000:
-            self.buf += b"\xdc" + struct.pack(">H", n)
-        else:
-            self.buf += b"\xdd" + struct.pack(">I", n)
+        self._header(n, 0x90, 16, (0xDC, 0x10000, ">H"), (0xDD, 1 << 32, ">I"))
 
     def map_header(self, n: int) -> None:
-        if n < 16:
-            self.buf.append(0x80 | n)
-        elif n < 0x10000:
-            self.buf += b"\xde" + struct.pack(">H", n)
-        else:
-            self.buf += b"\xdf" + struct.pack(">I", n)
+        self._header(n, 0x80, 16, (0xDE, 0x10000, ">H"), (0xDF, 1 << 32, ">I"))
 
     def integer(self, v: int) -> None:
         b = self.buf
@@ -290,14 +291,7 @@ class _Writer:
             raise ParamError(-2, "integer value exceeds sys.maxsize")
 
     def str_header(self, n: int) -> None:
-        if n < 32:
-            self.buf.append(0xA0 | n)
-        elif n < 0x100:
-            self.buf += b"\xd9" + struct.pack(">B", n)
-        elif n < 0x10000:
-            self.buf += b"\xda" + struct.pack(">H", n)
-        else:
-            self.buf += b"\xdb" + struct.pack(">I", n)
+        self._header(n, 0xA0, 32, (0xD9, 0x100, ">B"), (0xDA, 0x10000, ">H"), (0xDB, 1 << 32, ">I"))
 
     def raw(self, text: str) -> None:
         """A string without particle prefix (bin, variable names, regex)."""

@@ -31,7 +31,13 @@ from aerospike._constants import (
 )
 
 from aerospike_helpers.expressions.base import BlobBin
-from aerospike_helpers.expressions.resources import _BaseExpr, _ExprOp, _GenericExpr, _Keys
+from aerospike_helpers.expressions.resources import (
+    _BaseExpr,
+    _bin_expr,
+    _ExprOp,
+    _GenericExpr,
+    _Keys,
+)
 
 TypeBitValue = Union[bytes, bytearray]
 TypeBinName = Union[_BaseExpr, str]
@@ -71,7 +77,7 @@ def _policy_flags(policy: TypePolicy) -> _GenericExpr:
 
 
 def _blob(bin: TypeBinName) -> _BaseExpr:
-    return bin if isinstance(bin, _BaseExpr) else BlobBin(bin)
+    return _bin_expr(bin, BlobBin)
 
 
 class _BitModify(_BaseExpr):

@@ -18,7 +18,8 @@ from aerospike._constants import (
 )
 
 from aerospike_helpers.expressions.base import HLLBin
-from aerospike_helpers.expressions.resources import _BaseExpr
+from aerospike_helpers.expressions.resources import _BaseExpr, _bin_expr
+from aerospike_helpers.operations.hll_operations import _bits  # -1 when not given, as there
 
 TypeBinName = Union[_BaseExpr, str]
 TypeListValue = Union[_BaseExpr, list]
@@ -39,11 +40,7 @@ __all__ = [
 
 
 def _hll(bin: TypeBinName) -> _BaseExpr:
-    return bin if isinstance(bin, _BaseExpr) else HLLBin(bin)
-
-
-def _bits(count: int | None) -> int:
-    return -1 if count is None else count
+    return _bin_expr(bin, HLLBin)
 
 
 def _write_flags(policy: TypePolicy) -> int:

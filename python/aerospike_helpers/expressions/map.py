@@ -51,18 +51,19 @@ from aerospike._constants import (
 
 from aerospike_helpers.expressions import _cdt
 from aerospike_helpers.expressions.base import MapBin
-from aerospike_helpers.expressions.resources import _BaseExpr, _ExprOp, _Keys
+from aerospike_helpers.expressions.resources import _BaseExpr, _bin_expr, _ExprOp, _Keys
 
 TypeKey = Union[_BaseExpr, Any]
 TypeKeyList = Union[_BaseExpr, list]
-TypeBinName = Union[_BaseExpr, str]
-TypeListValue = Union[_BaseExpr, list]
-TypeIndex = Union[_BaseExpr, int, Any]
-TypeCTX = Union[None, list]
-TypeRank = Union[_BaseExpr, int, Any]
-TypeCount = Union[_BaseExpr, int, Any]
-TypeValue = Union[_BaseExpr, Any]
-TypePolicy = Union[dict, None]
+# Argument types, shared with the list expressions.
+TypeBinName = _cdt.TypeBinName
+TypeListValue = _cdt.TypeListValue
+TypeIndex = _cdt.TypeIndex
+TypeCTX = _cdt.TypeCTX
+TypeRank = _cdt.TypeRank
+TypeCount = _cdt.TypeCount
+TypeValue = _cdt.TypeValue
+TypePolicy = _cdt.TypePolicy
 
 __all__ = [
     "MapClear",
@@ -107,39 +108,40 @@ __all__ = [
 ]
 
 
-class _MapModify(_BaseExpr):
-    def _build(self, ctx: TypeCTX, policy: TypePolicy, args: tuple, bin: TypeBinName) -> None:
-        marker = _cdt.policy_marker(
-            _ExprOp._AS_EXP_CODE_CDT_MAP_CRMOD, _Keys.MAP_POLICY_KEY, policy
-        )
-        fixed: dict[str, Any] = {} if policy is None else {_Keys.MAP_POLICY_KEY: policy}
-        if ctx is not None:
-            fixed = {_Keys.CTX_KEY: ctx, **fixed}
-        self._children = (*args, marker, bin if isinstance(bin, _BaseExpr) else MapBin(bin))
-        self._fixed = fixed
+class _MapExpr(_cdt.Cdt):
+    _bin_type = MapBin
 
 
-class _MapRemove(_BaseExpr):
-    def _build(self, ctx: TypeCTX, args: tuple, bin: TypeBinName, inverted: bool) -> None:
-        _cdt.setup(self, ctx, args, bin, MapBin, _cdt.remove_return_type(inverted))
+class _MapModify(_MapExpr, _cdt.Modify):
+    _marker = _ExprOp._AS_EXP_CODE_CDT_MAP_CRMOD
+    _policy_key = _Keys.MAP_POLICY_KEY
 
 
-class _MapGet(_BaseExpr):
-    def _build(
-        self, ctx: TypeCTX, return_type: int, args: tuple, bin: TypeBinName, inverted: bool
-    ) -> None:
-        _cdt.setup(self, ctx, args, bin, MapBin, _cdt.get_return_type(return_type, inverted))
-
-
-class MapPut(_MapModify):
-    """Put ``key: value``."""
-
-    _op = OP_MAP_PUT
-
+class _MapAtKey(_MapModify):
     def __init__(
         self, ctx: TypeCTX, policy: TypePolicy, key: TypeKey, value: TypeValue, bin: TypeBinName
     ) -> None:
         self._build(ctx, policy, (key, value), bin)
+
+
+class _MapRemove(_MapExpr, _cdt.Remove):
+    pass
+
+
+class _MapGet(_MapExpr, _cdt.Get):
+    pass
+
+
+class _MapPart(_BaseExpr):
+    # The keys or the values of a map, as a list.
+    def __init__(self, map_value: TypeBinName) -> None:
+        self._children = (_bin_expr(map_value, MapBin),)
+
+
+class MapPut(_MapAtKey):
+    """Put ``key: value``."""
+
+    _op = OP_MAP_PUT
 
 
 class MapPutItems(_MapModify):
@@ -151,33 +153,25 @@ class MapPutItems(_MapModify):
         self._build(ctx, policy, (map,), bin)
 
 
-class MapIncrement(_MapModify):
+class MapIncrement(_MapAtKey):
     """Add ``value`` to the number at ``key``."""
 
     _op = OP_MAP_INCREMENT
 
-    def __init__(
-        self, ctx: TypeCTX, policy: TypePolicy, key: TypeKey, value: TypeValue, bin: TypeBinName
-    ) -> None:
-        self._build(ctx, policy, (key, value), bin)
 
-
-class MapClear(_BaseExpr):
+class MapClear(_MapExpr, _cdt.Whole):
     """Remove every item."""
 
     _op = OP_MAP_CLEAR
 
-    def __init__(self, ctx: TypeCTX, bin: TypeBinName) -> None:
-        _cdt.setup(self, ctx, (), bin, MapBin)
 
-
-class MapRemoveByKey(_BaseExpr):
+class MapRemoveByKey(_MapExpr):
     """Remove the item with key ``key``."""
 
     _op = OP_MAP_REMOVE_BY_KEY
 
     def __init__(self, ctx: TypeCTX, key: TypeKey, bin: TypeBinName) -> None:
-        _cdt.setup(self, ctx, (key,), bin, MapBin)
+        self._setup(ctx, (key,), bin)
 
 
 class MapRemoveByKeyList(_MapRemove):
@@ -191,22 +185,10 @@ class MapRemoveByKeyList(_MapRemove):
         self._build(ctx, (keys,), bin, inverted)
 
 
-class MapRemoveByKeyRange(_MapRemove):
+class MapRemoveByKeyRange(_MapExpr, _cdt.RemoveByOpenRange):
     """Remove the items with key in ``[begin, end)``; ``end=None``: no upper bound."""
 
     _op = OP_MAP_REMOVE_BY_KEY_RANGE
-
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        begin: TypeValue,
-        end: TypeValue,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        if end is None:
-            end = _cdt.infinite()
-        self._build(ctx, (begin, end), bin, inverted)
 
 
 class MapRemoveByKeyRelIndexRangeToEnd(_MapRemove):
@@ -237,26 +219,16 @@ class MapRemoveByKeyRelIndexRange(_MapRemove):
         self._build(ctx, (key, index, count), bin, inverted)
 
 
-class MapRemoveByValue(_MapRemove):
+class MapRemoveByValue(_MapExpr, _cdt.RemoveByValue):
     """Remove the items whose value equals ``value``."""
 
     _op = OP_MAP_REMOVE_BY_VALUE
 
-    def __init__(
-        self, ctx: TypeCTX, value: TypeValue, bin: TypeBinName, inverted: bool = False
-    ) -> None:
-        self._build(ctx, (value,), bin, inverted)
 
-
-class MapRemoveByValueList(_MapRemove):
+class MapRemoveByValueList(_MapExpr, _cdt.RemoveByValueList):
     """Remove the items whose value is in ``values``."""
 
     _op = OP_MAP_REMOVE_BY_VALUE_LIST
-
-    def __init__(
-        self, ctx: TypeCTX, values: TypeListValue, bin: TypeBinName, inverted: bool = False
-    ) -> None:
-        self._build(ctx, (values,), bin, inverted)
 
 
 class MapRemoveByValueRange(_MapRemove):
@@ -275,121 +247,61 @@ class MapRemoveByValueRange(_MapRemove):
         self._build(ctx, (begin, end), bin, inverted)
 
 
-class MapRemoveByValueRelRankRangeToEnd(_MapRemove):
+class MapRemoveByValueRelRankRangeToEnd(_MapExpr, _cdt.RemoveByValueRelRankToEnd):
     """Remove the items from the rank of ``value`` plus ``rank`` to the end."""
 
     _op = OP_MAP_REMOVE_BY_VALUE_REL_RANK_RANGE_TO_END
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        value: TypeValue,
-        rank: TypeRank,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, (value, rank), bin, inverted)
 
-
-class MapRemoveByValueRelRankRange(_MapRemove):
+class MapRemoveByValueRelRankRange(_MapExpr, _cdt.RemoveByValueRelRankRange):
     """Remove ``count`` items from the rank of ``value`` plus ``rank``."""
 
     _op = OP_MAP_REMOVE_BY_VALUE_REL_RANK_RANGE
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        value: TypeValue,
-        rank: TypeRank,
-        count: TypeCount,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, (value, rank, count), bin, inverted)
 
-
-class MapRemoveByIndex(_BaseExpr):
+class MapRemoveByIndex(_MapExpr, _cdt.RemoveByIndex):
     """Remove the item at ``index`` (key order)."""
 
     _op = OP_MAP_REMOVE_BY_INDEX
 
-    def __init__(self, ctx: TypeCTX, index: TypeIndex, bin: TypeBinName) -> None:
-        _cdt.setup(self, ctx, (index,), bin, MapBin)
 
-
-class MapRemoveByIndexRangeToEnd(_MapRemove):
+class MapRemoveByIndexRangeToEnd(_MapExpr, _cdt.RemoveByIndexRangeToEnd):
     """Remove the items from ``index`` to the end."""
 
     _op = OP_MAP_REMOVE_BY_INDEX_RANGE_TO_END
 
-    def __init__(
-        self, ctx: TypeCTX, index: TypeIndex, bin: TypeBinName, inverted: bool = False
-    ) -> None:
-        self._build(ctx, (index,), bin, inverted)
 
-
-class MapRemoveByIndexRange(_MapRemove):
+class MapRemoveByIndexRange(_MapExpr, _cdt.RemoveByIndexRange):
     """Remove ``count`` items from ``index``."""
 
     _op = OP_MAP_REMOVE_BY_INDEX_RANGE
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        index: TypeIndex,
-        count: TypeCount,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, (index, count), bin, inverted)
 
-
-class MapRemoveByRank(_BaseExpr):
+class MapRemoveByRank(_MapExpr, _cdt.RemoveByRank):
     """Remove the item of rank ``rank`` (value order)."""
 
     _op = OP_MAP_REMOVE_BY_RANK
 
-    def __init__(self, ctx: TypeCTX, rank: TypeRank, bin: TypeBinName) -> None:
-        _cdt.setup(self, ctx, (rank,), bin, MapBin)
 
-
-class MapRemoveByRankRangeToEnd(_MapRemove):
+class MapRemoveByRankRangeToEnd(_MapExpr, _cdt.RemoveByRankRangeToEnd):
     """Remove the items from rank ``rank`` to the end."""
 
     _op = OP_MAP_REMOVE_BY_RANK_RANGE_TO_END
 
-    def __init__(
-        self, ctx: TypeCTX, rank: TypeRank, bin: TypeBinName, inverted: bool = False
-    ) -> None:
-        self._build(ctx, (rank,), bin, inverted)
 
-
-class MapRemoveByRankRange(_MapRemove):
+class MapRemoveByRankRange(_MapExpr, _cdt.RemoveByRankRange):
     """Remove ``count`` items from rank ``rank``."""
 
     _op = OP_MAP_REMOVE_BY_RANK_RANGE
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        rank: TypeRank,
-        count: TypeCount,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, (rank, count), bin, inverted)
 
-
-class MapSize(_BaseExpr):
+class MapSize(_MapExpr, _cdt.Whole):
     """The number of items."""
 
     _op = OP_MAP_SIZE
 
-    def __init__(self, ctx: TypeCTX, bin: TypeBinName) -> None:
-        _cdt.setup(self, ctx, (), bin, MapBin)
 
-
-class MapGetByKey(_BaseExpr):
+class MapGetByKey(_MapExpr):
     """Select the item with key ``key``; ``value_type`` is the expected type."""
 
     _op = OP_MAP_GET_BY_KEY
@@ -397,8 +309,7 @@ class MapGetByKey(_BaseExpr):
     def __init__(
         self, ctx: TypeCTX, return_type: int, value_type: int, key: TypeKey, bin: TypeBinName
     ) -> None:
-        fixed = {_Keys.VALUE_TYPE_KEY: value_type, _Keys.RETURN_TYPE_KEY: return_type}
-        _cdt.setup(self, ctx, (key,), bin, MapBin, fixed)
+        self._setup(ctx, (key,), bin, _cdt.typed_return(return_type, value_type))
 
 
 class MapGetByKeyRange(_MapGet):
@@ -469,20 +380,10 @@ class MapGetByKeyRelIndexRange(_MapGet):
         self._build(ctx, return_type, (key, index, count), bin, inverted)
 
 
-class MapGetByValue(_MapGet):
+class MapGetByValue(_MapExpr, _cdt.GetByValue):
     """Select the items whose value equals ``value``."""
 
     _op = OP_MAP_GET_BY_VALUE
-
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        return_type: int,
-        value: TypeValue,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, return_type, (value,), bin, inverted)
 
 
 class MapGetByValueRange(_MapGet):
@@ -499,165 +400,70 @@ class MapGetByValueRange(_MapGet):
         bin: TypeBinName,
         inverted: bool = False,
     ) -> None:
-        if value_end is None:
-            value_end = _cdt.infinite()
-        self._build(ctx, return_type, (value_begin, value_end), bin, inverted)
+        self._build(ctx, return_type, (value_begin, _cdt.open_end(value_end)), bin, inverted)
 
 
-class MapGetByValueList(_MapGet):
+class MapGetByValueList(_MapExpr, _cdt.GetByValue):
     """Select the items whose value is in ``value``."""
 
     _op = OP_MAP_GET_BY_VALUE_LIST
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        return_type: int,
-        value: TypeValue,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, return_type, (value,), bin, inverted)
 
-
-class MapGetByValueRelRankRangeToEnd(_MapGet):
+class MapGetByValueRelRankRangeToEnd(_MapExpr, _cdt.GetByValueRelRankRangeToEnd):
     """Select the items from the rank of ``value`` plus ``rank`` to the end."""
 
     _op = OP_MAP_GET_BY_VALUE_RANK_RANGE_REL_TO_END
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        return_type: int,
-        value: TypeValue,
-        rank: TypeRank,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, return_type, (value, rank), bin, inverted)
 
-
-class MapGetByValueRelRankRange(_MapGet):
+class MapGetByValueRelRankRange(_MapExpr, _cdt.GetByValueRelRankRange):
     """Select ``count`` items from the rank of ``value`` plus ``rank``."""
 
     _op = OP_MAP_GET_BY_VALUE_RANK_RANGE_REL
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        return_type: int,
-        value: TypeValue,
-        rank: TypeRank,
-        count: TypeCount,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, return_type, (value, rank, count), bin, inverted)
 
-
-class MapGetByIndex(_BaseExpr):
+class MapGetByIndex(_MapExpr, _cdt.GetByIndex):
     """Select the item at ``index``; ``value_type`` is the expected type."""
 
     _op = OP_MAP_GET_BY_INDEX
 
-    def __init__(
-        self, ctx: TypeCTX, return_type: int, value_type: int, index: TypeIndex, bin: TypeBinName
-    ) -> None:
-        fixed = {_Keys.VALUE_TYPE_KEY: value_type, _Keys.RETURN_TYPE_KEY: return_type}
-        _cdt.setup(self, ctx, (index,), bin, MapBin, fixed)
 
-
-class MapGetByIndexRangeToEnd(_MapGet):
+class MapGetByIndexRangeToEnd(_MapExpr, _cdt.GetByIndexRangeToEnd):
     """Select the items from ``index`` to the end."""
 
     _op = OP_MAP_GET_BY_INDEX_RANGE_TO_END
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        return_type: int,
-        index: TypeIndex,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, return_type, (index,), bin, inverted)
 
-
-class MapGetByIndexRange(_MapGet):
+class MapGetByIndexRange(_MapExpr, _cdt.GetByIndexRange):
     """Select ``count`` items from ``index``."""
 
     _op = OP_MAP_GET_BY_INDEX_RANGE
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        return_type: int,
-        index: TypeIndex,
-        count: TypeCount,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, return_type, (index, count), bin, inverted)
 
-
-class MapGetByRank(_BaseExpr):
+class MapGetByRank(_MapExpr, _cdt.GetByRank):
     """Select the item of rank ``rank``; ``value_type`` is the expected type."""
 
     _op = OP_MAP_GET_BY_RANK
 
-    def __init__(
-        self, ctx: TypeCTX, return_type: int, value_type: int, rank: TypeRank, bin: TypeBinName
-    ) -> None:
-        fixed = {_Keys.VALUE_TYPE_KEY: value_type, _Keys.RETURN_TYPE_KEY: return_type}
-        _cdt.setup(self, ctx, (rank,), bin, MapBin, fixed)
 
-
-class MapGetByRankRangeToEnd(_MapGet):
+class MapGetByRankRangeToEnd(_MapExpr, _cdt.GetByRankRangeToEnd):
     """Select the items from rank ``rank`` to the end."""
 
     _op = OP_MAP_GET_BY_RANK_RANGE_TO_END
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        return_type: int,
-        rank: TypeRank,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, return_type, (rank,), bin, inverted)
 
-
-class MapGetByRankRange(_MapGet):
+class MapGetByRankRange(_MapExpr, _cdt.GetByRankRange):
     """Select ``count`` items from rank ``rank``."""
 
     _op = OP_MAP_GET_BY_RANK_RANGE
 
-    def __init__(
-        self,
-        ctx: TypeCTX,
-        return_type: int,
-        rank: TypeRank,
-        count: TypeCount,
-        bin: TypeBinName,
-        inverted: bool = False,
-    ) -> None:
-        self._build(ctx, return_type, (rank, count), bin, inverted)
 
-
-class MapGetKeys(_BaseExpr):
+class MapGetKeys(_MapPart):
     """The keys of the map ``map_value``, as a list."""
 
     _op = _AS_EXP_CODE_MAP_KEYS_IN
 
-    def __init__(self, map_value: TypeBinName) -> None:
-        self._children = (map_value if isinstance(map_value, _BaseExpr) else MapBin(map_value),)
 
-
-class MapGetValues(_BaseExpr):
+class MapGetValues(_MapPart):
     """The values of the map ``map_value``, as a list."""
 
     _op = _AS_EXP_CODE_MAP_VALUES_IN
-
-    def __init__(self, map_value: TypeBinName) -> None:
-        self._children = (map_value if isinstance(map_value, _BaseExpr) else MapBin(map_value),)

@@ -234,3 +234,8 @@ class _GenericExpr(_BaseExpr):
         self._op = op
         self._rt = rt
         self._fixed = fixed
+
+
+def _bin_expr(bin: Any, bin_type: Any) -> _BaseExpr:
+    """``bin`` as an expression: a bin name becomes ``bin_type(bin)``, an expression stays."""
+    return bin if isinstance(bin, _BaseExpr) else bin_type(bin)

@@ -8,7 +8,7 @@ from typing import Any, Union
 from aerospike import _constants as _c
 
 from aerospike_helpers.expressions.base import StrBin
-from aerospike_helpers.expressions.resources import _BaseExpr
+from aerospike_helpers.expressions.resources import _BaseExpr, _bin_expr
 from aerospike_helpers.string_helpers import NumericType, RegexFlags, StringPolicy
 
 TypeBinName = Union[_BaseExpr, str]
@@ -59,27 +59,70 @@ __all__ = [
 ]
 
 
-def _str_bin(bin: TypeBinName) -> _BaseExpr:
-    return bin if isinstance(bin, _BaseExpr) else StrBin(bin)
-
-
 class _StrExpr(_BaseExpr):
+    """A string expression: fixed args, then the string bin (the bin alone by default)."""
+
+    def __init__(self, bin: TypeBinName) -> None:
+        self._build(bin)
+
     def _build(self, bin: TypeBinName, fixed: dict[str, Any] | None = None) -> None:
         self._fixed = fixed
-        self._children = (_str_bin(bin),)
+        self._children = (_bin_expr(bin, StrBin),)
 
 
 class _WriteOp(_StrExpr):
     """String expressions that modify the string (they take a ``StringPolicy``)."""
+
+    def _write(self, policy: StringPolicy | None, bin: TypeBinName, **fixed: Any) -> None:
+        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy, **fixed})
+
+
+class _PolicyWrite(_WriteOp):
+    def __init__(self, policy: StringPolicy | None, bin: TypeBinName) -> None:
+        self._write(policy, bin)
+
+
+class _ValueWrite(_WriteOp):
+    def __init__(self, policy: StringPolicy | None, value: str, bin: TypeBinName) -> None:
+        self._write(policy, bin, val=value)
+
+
+class _IndexValueWrite(_WriteOp):
+    def __init__(
+        self, policy: StringPolicy | None, index: int, value: str, bin: TypeBinName
+    ) -> None:
+        self._write(policy, bin, **{_c._STR_EXP_INDEX_KEY: index, "val": value})
+
+
+class _ReplaceWrite(_WriteOp):
+    def __init__(
+        self, policy: StringPolicy | None, needle: str, replacement: str, bin: TypeBinName
+    ) -> None:
+        self._write(
+            policy,
+            bin,
+            **{_c._STR_EXP_NEEDLE_KEY: needle, _c._STR_EXP_REPLACEMENT_KEY: replacement},
+        )
+
+
+class _PadWrite(_WriteOp):
+    def __init__(
+        self, policy: StringPolicy | None, target_length: int, pad_string: str, bin: TypeBinName
+    ) -> None:
+        self._write(
+            policy,
+            bin,
+            **{
+                _c._STR_EXP_TARGET_LENGTH_KEY: target_length,
+                _c._STR_EXP_PAD_STRING_KEY: pad_string,
+            },
+        )
 
 
 class StrLen(_StrExpr):
     """Expression form of ``string_operations.strlen``."""
 
     _op = _c._OP_STRING_STRLEN
-
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
 
 
 class SubStr(_StrExpr):
@@ -150,26 +193,17 @@ class ToInteger(_StrExpr):
 
     _op = _c._OP_STRING_TO_INTEGER
 
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
-
 
 class ToDouble(_StrExpr):
     """Expression form of ``string_operations.to_double``."""
 
     _op = _c._OP_STRING_TO_DOUBLE
 
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
-
 
 class ByteLength(_StrExpr):
     """Expression form of ``string_operations.byte_length``."""
 
     _op = _c._OP_STRING_BYTE_LENGTH
-
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
 
 
 class IsNumeric(_StrExpr):
@@ -186,17 +220,11 @@ class IsUpper(_StrExpr):
 
     _op = _c._OP_STRING_IS_UPPER
 
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
-
 
 class IsLower(_StrExpr):
     """Expression form of ``string_operations.is_lower``."""
 
     _op = _c._OP_STRING_IS_LOWER
-
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
 
 
 class ToBlob(_StrExpr):
@@ -204,17 +232,11 @@ class ToBlob(_StrExpr):
 
     _op = _c._OP_STRING_TO_BLOB
 
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
-
 
 class Split(_StrExpr):
     """Expression form of ``string_operations.split``."""
 
     _op = _c._OP_STRING_SPLIT
-
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
 
 
 class SplitSeparator(_StrExpr):
@@ -230,9 +252,6 @@ class Base64Decode(_StrExpr):
     """Expression form of ``string_operations.base64_decode``."""
 
     _op = _c._OP_STRING_B64_DECODE
-
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
 
 
 class RegexCompare(_StrExpr):
@@ -253,52 +272,29 @@ class ToString(_StrExpr):
 
     _op = _c._OP_STRING_TO_STRING
 
-    def __init__(self, bin: TypeBinName) -> None:
-        self._build(bin)
 
-
-class Insert(_WriteOp):
+class Insert(_IndexValueWrite):
     """Expression form of ``string_operations.insert``."""
 
     _op = _c._OP_STRING_INSERT
 
-    def __init__(
-        self, policy: StringPolicy | None, index: int, value: str, bin: TypeBinName
-    ) -> None:
-        self._build(
-            bin, {_c._STR_EXP_POLICY_KEY: policy, _c._STR_EXP_INDEX_KEY: index, "val": value}
-        )
 
-
-class Overwrite(_WriteOp):
+class Overwrite(_IndexValueWrite):
     """Expression form of ``string_operations.overwrite``."""
 
     _op = _c._OP_STRING_OVERWRITE
 
-    def __init__(
-        self, policy: StringPolicy | None, index: int, value: str, bin: TypeBinName
-    ) -> None:
-        self._build(
-            bin, {_c._STR_EXP_POLICY_KEY: policy, _c._STR_EXP_INDEX_KEY: index, "val": value}
-        )
 
-
-class Append(_WriteOp):
+class Append(_ValueWrite):
     """Expression form of ``string_operations.append``."""
 
     _op = _c._OP_STRING_APPEND
 
-    def __init__(self, policy: StringPolicy | None, value: str, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy, "val": value})
 
-
-class Prepend(_WriteOp):
+class Prepend(_ValueWrite):
     """Expression form of ``string_operations.prepend``."""
 
     _op = _c._OP_STRING_PREPEND
-
-    def __init__(self, policy: StringPolicy | None, value: str, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy, "val": value})
 
 
 class Concat(_WriteOp):
@@ -307,7 +303,7 @@ class Concat(_WriteOp):
     _op = _c._OP_STRING_CONCAT
 
     def __init__(self, policy: StringPolicy | None, values: list[str], bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy, "val": values})
+        self._write(policy, bin, val=values)
 
 
 class Snip(_WriteOp):
@@ -318,149 +314,73 @@ class Snip(_WriteOp):
     def __init__(
         self, policy: StringPolicy | None, start: int, end: int | None, bin: TypeBinName
     ) -> None:
-        self._build(
-            bin,
-            {
-                _c._STR_EXP_POLICY_KEY: policy,
-                _c._STR_EXP_START_KEY: start,
-                _c._STR_EXP_END_KEY: end,
-            },
-        )
+        self._write(policy, bin, **{_c._STR_EXP_START_KEY: start, _c._STR_EXP_END_KEY: end})
 
 
-class Replace(_WriteOp):
+class Replace(_ReplaceWrite):
     """Expression form of ``string_operations.replace``."""
 
     _op = _c._OP_STRING_REPLACE
 
-    def __init__(
-        self, policy: StringPolicy | None, needle: str, replacement: str, bin: TypeBinName
-    ) -> None:
-        self._build(
-            bin,
-            {
-                _c._STR_EXP_POLICY_KEY: policy,
-                _c._STR_EXP_NEEDLE_KEY: needle,
-                _c._STR_EXP_REPLACEMENT_KEY: replacement,
-            },
-        )
 
-
-class ReplaceAll(_WriteOp):
+class ReplaceAll(_ReplaceWrite):
     """Expression form of ``string_operations.replace_all``."""
 
     _op = _c._OP_STRING_REPLACE_ALL
 
-    def __init__(
-        self, policy: StringPolicy | None, needle: str, replacement: str, bin: TypeBinName
-    ) -> None:
-        self._build(
-            bin,
-            {
-                _c._STR_EXP_POLICY_KEY: policy,
-                _c._STR_EXP_NEEDLE_KEY: needle,
-                _c._STR_EXP_REPLACEMENT_KEY: replacement,
-            },
-        )
 
-
-class Upper(_WriteOp):
+class Upper(_PolicyWrite):
     """Expression form of ``string_operations.upper``."""
 
     _op = _c._OP_STRING_UPPER
 
-    def __init__(self, policy: StringPolicy | None, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy})
 
-
-class Lower(_WriteOp):
+class Lower(_PolicyWrite):
     """Expression form of ``string_operations.lower``."""
 
     _op = _c._OP_STRING_LOWER
 
-    def __init__(self, policy: StringPolicy | None, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy})
 
-
-class CaseFold(_WriteOp):
+class CaseFold(_PolicyWrite):
     """Expression form of ``string_operations.casefold``."""
 
     _op = _c._OP_STRING_CASE_FOLD
 
-    def __init__(self, policy: StringPolicy | None, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy})
 
-
-class NormalizeNFC(_WriteOp):
+class NormalizeNFC(_PolicyWrite):
     """Expression form of ``string_operations.normalize_nfc``."""
 
     _op = _c._OP_STRING_NORMALIZE_NFC
 
-    def __init__(self, policy: StringPolicy | None, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy})
 
-
-class TrimStart(_WriteOp):
+class TrimStart(_PolicyWrite):
     """Expression form of ``string_operations.trim_start``."""
 
     _op = _c._OP_STRING_TRIM_START
 
-    def __init__(self, policy: StringPolicy | None, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy})
 
-
-class TrimEnd(_WriteOp):
+class TrimEnd(_PolicyWrite):
     """Expression form of ``string_operations.trim_end``."""
 
     _op = _c._OP_STRING_TRIM_END
 
-    def __init__(self, policy: StringPolicy | None, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy})
 
-
-class Trim(_WriteOp):
+class Trim(_PolicyWrite):
     """Expression form of ``string_operations.trim``."""
 
     _op = _c._OP_STRING_TRIM
 
-    def __init__(self, policy: StringPolicy | None, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy})
 
-
-class PadStart(_WriteOp):
+class PadStart(_PadWrite):
     """Expression form of ``string_operations.pad_start``."""
 
     _op = _c._OP_STRING_PAD_START
 
-    def __init__(
-        self, policy: StringPolicy | None, target_length: int, pad_string: str, bin: TypeBinName
-    ) -> None:
-        self._build(
-            bin,
-            {
-                _c._STR_EXP_POLICY_KEY: policy,
-                _c._STR_EXP_TARGET_LENGTH_KEY: target_length,
-                _c._STR_EXP_PAD_STRING_KEY: pad_string,
-            },
-        )
 
-
-class PadEnd(_WriteOp):
+class PadEnd(_PadWrite):
     """Expression form of ``string_operations.pad_end``."""
 
     _op = _c._OP_STRING_PAD_END
-
-    def __init__(
-        self, policy: StringPolicy | None, target_length: int, pad_string: str, bin: TypeBinName
-    ) -> None:
-        self._build(
-            bin,
-            {
-                _c._STR_EXP_POLICY_KEY: policy,
-                _c._STR_EXP_TARGET_LENGTH_KEY: target_length,
-                _c._STR_EXP_PAD_STRING_KEY: pad_string,
-            },
-        )
 
 
 class Repeat(_WriteOp):
@@ -469,7 +389,7 @@ class Repeat(_WriteOp):
     _op = _c._OP_STRING_REPEAT
 
     def __init__(self, policy: StringPolicy | None, count: int, bin: TypeBinName) -> None:
-        self._build(bin, {_c._STR_EXP_POLICY_KEY: policy, _c._STR_EXP_COUNT_KEY: count})
+        self._write(policy, bin, **{_c._STR_EXP_COUNT_KEY: count})
 
 
 class RegexReplace(_WriteOp):
@@ -485,10 +405,10 @@ class RegexReplace(_WriteOp):
         regex_flags: RegexFlags,
         bin: TypeBinName,
     ) -> None:
-        self._build(
+        self._write(
+            policy,
             bin,
-            {
-                _c._STR_EXP_POLICY_KEY: policy,
+            **{
                 _c._STR_EXP_PATTERN_KEY: pattern,
                 _c._STR_EXP_REPLACEMENT_KEY: replacement,
                 _c._STR_EXP_REGEX_FLAGS_KEY: regex_flags,

@@ -102,57 +102,55 @@ def list_append(
     bin_name: str, value: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Append ``value``; returns the new size."""
-    return _list(OP_LIST_APPEND, bin_name, ctx, policy, **{VALUE_KEY: value})
+    return _list(OP_LIST_APPEND, bin_name, ctx, policy, val=value)
 
 
 def list_append_items(
     bin_name: str, values: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Append every item of ``values``; returns the new size."""
-    return _list(OP_LIST_APPEND_ITEMS, bin_name, ctx, policy, **{VALUE_KEY: values})
+    return _list(OP_LIST_APPEND_ITEMS, bin_name, ctx, policy, val=values)
 
 
 def list_insert(
     bin_name: str, index: int, value: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Insert ``value`` at ``index``."""
-    return _list(OP_LIST_INSERT, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
+    return _list(OP_LIST_INSERT, bin_name, ctx, policy, index=index, val=value)
 
 
 def list_insert_items(
     bin_name: str, index: int, values: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Insert the items of ``values`` at ``index``."""
-    return _list(
-        OP_LIST_INSERT_ITEMS, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: values}
-    )
+    return _list(OP_LIST_INSERT_ITEMS, bin_name, ctx, policy, index=index, val=values)
 
 
 def list_increment(
     bin_name: str, index: int, value: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Add ``value`` to the number at ``index``."""
-    return _list(OP_LIST_INCREMENT, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
+    return _list(OP_LIST_INCREMENT, bin_name, ctx, policy, index=index, val=value)
 
 
 def list_pop(bin_name: str, index: int, ctx: list | None = None) -> Op:
     """Remove and return the item at ``index``."""
-    return _list(OP_LIST_POP, bin_name, ctx, **{INDEX_KEY: index})
+    return _list(OP_LIST_POP, bin_name, ctx, index=index)
 
 
 def list_pop_range(bin_name: str, index: int, count: int, ctx: list | None = None) -> Op:
     """Remove and return ``count`` items from ``index``."""
-    return _list(OP_LIST_POP_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
+    return _list(OP_LIST_POP_RANGE, bin_name, ctx, index=index, val=count)
 
 
 def list_remove(bin_name: str, index: int, ctx: list | None = None) -> Op:
     """Remove the item at ``index``."""
-    return _list(OP_LIST_REMOVE, bin_name, ctx, **{INDEX_KEY: index})
+    return _list(OP_LIST_REMOVE, bin_name, ctx, index=index)
 
 
 def list_remove_range(bin_name: str, index: int, count: int, ctx: list | None = None) -> Op:
     """Remove ``count`` items from ``index``."""
-    return _list(OP_LIST_REMOVE_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
+    return _list(OP_LIST_REMOVE_RANGE, bin_name, ctx, index=index, val=count)
 
 
 def list_clear(bin_name: str, ctx: list | None = None) -> Op:
@@ -164,22 +162,22 @@ def list_set(
     bin_name: str, index: int, value: Any, policy: dict | None = None, ctx: list | None = None
 ) -> Op:
     """Set the item at ``index`` to ``value``."""
-    return _list(OP_LIST_SET, bin_name, ctx, policy, **{INDEX_KEY: index, VALUE_KEY: value})
+    return _list(OP_LIST_SET, bin_name, ctx, policy, index=index, val=value)
 
 
 def list_get(bin_name: str, index: int, ctx: list | None = None) -> Op:
     """Return the item at ``index``."""
-    return _list(OP_LIST_GET, bin_name, ctx, **{INDEX_KEY: index})
+    return _list(OP_LIST_GET, bin_name, ctx, index=index)
 
 
 def list_get_range(bin_name: str, index: int, count: int, ctx: list | None = None) -> Op:
     """Return ``count`` items from ``index``."""
-    return _list(OP_LIST_GET_RANGE, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
+    return _list(OP_LIST_GET_RANGE, bin_name, ctx, index=index, val=count)
 
 
 def list_trim(bin_name: str, index: int, count: int, ctx: list | None = None) -> Op:
     """Keep only ``count`` items from ``index``."""
-    return _list(OP_LIST_TRIM, bin_name, ctx, **{INDEX_KEY: index, VALUE_KEY: count})
+    return _list(OP_LIST_TRIM, bin_name, ctx, index=index, val=count)
 
 
 def list_size(bin_name: str, ctx: list | None = None) -> Op:
@@ -189,9 +187,7 @@ def list_size(bin_name: str, ctx: list | None = None) -> Op:
 
 def list_get_by_index(bin_name: str, index: int, return_type: int, ctx: list | None = None) -> Op:
     """Get the item at ``index``, returned per ``return_type``."""
-    return _list(
-        OP_LIST_GET_BY_INDEX, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, INDEX_KEY: index}
-    )
+    return _list(OP_LIST_GET_BY_INDEX, bin_name, ctx, return_type=return_type, index=index)
 
 
 def list_get_by_index_range(
@@ -208,15 +204,15 @@ def list_get_by_index_range(
         bin_name,
         ctx,
         count,
-        **{RETURN_TYPE_KEY: return_type, INDEX_KEY: index, INVERTED_KEY: inverted},
+        return_type=return_type,
+        index=index,
+        inverted=inverted,
     )
 
 
 def list_get_by_rank(bin_name: str, rank: int, return_type: int, ctx: list | None = None) -> Op:
     """Get the item of rank ``rank``."""
-    return _list(
-        OP_LIST_GET_BY_RANK, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, RANK_KEY: rank}
-    )
+    return _list(OP_LIST_GET_BY_RANK, bin_name, ctx, return_type=return_type, rank=rank)
 
 
 def list_get_by_rank_range(
@@ -233,7 +229,9 @@ def list_get_by_rank_range(
         bin_name,
         ctx,
         count,
-        **{RETURN_TYPE_KEY: return_type, RANK_KEY: rank, INVERTED_KEY: inverted},
+        return_type=return_type,
+        rank=rank,
+        inverted=inverted,
     )
 
 
@@ -245,7 +243,9 @@ def list_get_by_value(
         OP_LIST_GET_BY_VALUE,
         bin_name,
         ctx,
-        **{RETURN_TYPE_KEY: return_type, VALUE_KEY: value, INVERTED_KEY: inverted},
+        return_type=return_type,
+        val=value,
+        inverted=inverted,
     )
 
 
@@ -261,7 +261,9 @@ def list_get_by_value_list(
         OP_LIST_GET_BY_VALUE_LIST,
         bin_name,
         ctx,
-        **{RETURN_TYPE_KEY: return_type, VALUE_LIST_KEY: value_list, INVERTED_KEY: inverted},
+        return_type=return_type,
+        value_list=value_list,
+        inverted=inverted,
     )
 
 
@@ -304,9 +306,7 @@ def list_remove_by_index(
     bin_name: str, index: int, return_type: int, ctx: list | None = None
 ) -> Op:
     """Remove the item at ``index``."""
-    return _list(
-        OP_LIST_REMOVE_BY_INDEX, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, INDEX_KEY: index}
-    )
+    return _list(OP_LIST_REMOVE_BY_INDEX, bin_name, ctx, return_type=return_type, index=index)
 
 
 def list_remove_by_index_range(
@@ -323,15 +323,15 @@ def list_remove_by_index_range(
         bin_name,
         ctx,
         count,
-        **{RETURN_TYPE_KEY: return_type, INDEX_KEY: index, INVERTED_KEY: inverted},
+        return_type=return_type,
+        index=index,
+        inverted=inverted,
     )
 
 
 def list_remove_by_rank(bin_name: str, rank: int, return_type: int, ctx: list | None = None) -> Op:
     """Remove the item of rank ``rank``."""
-    return _list(
-        OP_LIST_REMOVE_BY_RANK, bin_name, ctx, **{RETURN_TYPE_KEY: return_type, RANK_KEY: rank}
-    )
+    return _list(OP_LIST_REMOVE_BY_RANK, bin_name, ctx, return_type=return_type, rank=rank)
 
 
 def list_remove_by_rank_range(
@@ -348,7 +348,9 @@ def list_remove_by_rank_range(
         bin_name,
         ctx,
         count,
-        **{RETURN_TYPE_KEY: return_type, RANK_KEY: rank, INVERTED_KEY: inverted},
+        return_type=return_type,
+        rank=rank,
+        inverted=inverted,
     )
 
 
@@ -360,7 +362,9 @@ def list_remove_by_value(
         OP_LIST_REMOVE_BY_VALUE,
         bin_name,
         ctx,
-        **{RETURN_TYPE_KEY: return_type, VALUE_KEY: value, INVERTED_KEY: inverted},
+        return_type=return_type,
+        val=value,
+        inverted=inverted,
     )
 
 
@@ -376,7 +380,9 @@ def list_remove_by_value_list(
         OP_LIST_REMOVE_BY_VALUE_LIST,
         bin_name,
         ctx,
-        **{RETURN_TYPE_KEY: return_type, VALUE_LIST_KEY: value_list, INVERTED_KEY: inverted},
+        return_type=return_type,
+        value_list=value_list,
+        inverted=inverted,
     )
 
 
@@ -396,12 +402,12 @@ def list_remove_by_value_range(
 
 def list_set_order(bin_name: str, list_order: int, ctx: list | None = None) -> Op:
     """Set the list order (``LIST_ORDERED`` / ``LIST_UNORDERED``)."""
-    return _list(OP_LIST_SET_ORDER, bin_name, ctx, **{LIST_ORDER_KEY: list_order})
+    return _list(OP_LIST_SET_ORDER, bin_name, ctx, list_order=list_order)
 
 
 def list_sort(bin_name: str, sort_flags: int = 0, ctx: list | None = None) -> Op:
     """Sort the list (``LIST_SORT_*`` flags)."""
-    return _list(OP_LIST_SORT, bin_name, ctx, **{SORT_FLAGS_KEY: sort_flags})
+    return _list(OP_LIST_SORT, bin_name, ctx, sort_flags=sort_flags)
 
 
 def list_get_by_value_rank_range_relative(
@@ -419,12 +425,10 @@ def list_get_by_value_rank_range_relative(
         bin_name,
         ctx,
         count,
-        **{
-            VALUE_KEY: value,
-            RANK_KEY: offset,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        val=value,
+        rank=offset,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
@@ -443,12 +447,10 @@ def list_remove_by_value_rank_range_relative(
         bin_name,
         ctx,
         count,
-        **{
-            VALUE_KEY: value,
-            RANK_KEY: offset,
-            RETURN_TYPE_KEY: return_type,
-            INVERTED_KEY: inverted,
-        },
+        val=value,
+        rank=offset,
+        return_type=return_type,
+        inverted=inverted,
     )
 
 
