@@ -8,7 +8,7 @@ use aeropy_protocol::msg::{field, Message, MsgHeader};
 use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
-use crate::record::{self, write_last, Request};
+use crate::record::{self, write_last, MsgFields, Request};
 
 /// Reply frames are cut at about this size.
 const FRAME_SPLIT: usize = 1 << 20;
@@ -46,6 +46,7 @@ struct RowTemplate<'a> {
     generation: u32,
     record_ttl: u32,
     msg: Message<'a>,
+    fields: MsgFields<'a>,
 }
 
 fn parse_row<'a>(c: &mut Cursor<'a>, flags: u8) -> Option<RowTemplate<'a>> {
@@ -86,6 +87,7 @@ fn parse_row<'a>(c: &mut Cursor<'a>, flags: u8) -> Option<RowTemplate<'a>> {
         generation,
         record_ttl,
         msg,
+        fields: MsgFields::of(&msg),
     })
 }
 
@@ -131,8 +133,9 @@ pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>
             record_ttl: t.record_ttl,
             digest: Some(digest),
             // A row's own filter wins over the batch's.
-            filter: t.msg.field(field::FILTER_EXP).or(parent_filter),
+            filter: t.fields.filter.or(parent_filter),
             msg: t.msg,
+            fields: t.fields,
         };
         let code = record::execute(shared, idx, &req, index, out);
         let row_error = !matches!(code, rc::OK | rc::KEY_NOT_FOUND | rc::FILTERED_OUT);

@@ -11,7 +11,7 @@ use aeropy_protocol::msg::{self, field, Message};
 use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
-use crate::record::{self, Request};
+use crate::record::{self, MsgFields, Request};
 use crate::scan::Part;
 use crate::sindex::Query;
 use crate::store::{Namespace, Now};
@@ -105,6 +105,7 @@ pub(crate) fn run(
                 .map(|(d, _)| *d)
                 .collect()
         };
+        let fields = MsgFields::of(m);
         for d in &digests {
             let h = m.header;
             let req = Request {
@@ -115,8 +116,9 @@ pub(crate) fn run(
                 generation: h.generation,
                 record_ttl: h.record_ttl,
                 digest: Some(d),
-                filter: m.field(field::FILTER_EXP),
+                filter: fields.filter,
                 msg: *m,
+                fields,
             };
             scratch.clear();
             match record::execute(shared, node, &req, 0, &mut scratch) {

@@ -38,4 +38,3 @@ mod fuzz_tests;
 
 pub use cluster::{Cluster, ClusterConfig, NamespaceConfig, NodeCounters, MAX_NODES};
 pub use info::BUILD;
-#[cfg(test)] mod bench_tmp;

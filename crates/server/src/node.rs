@@ -9,11 +9,11 @@ use std::thread::JoinHandle;
 
 use aeropy_protocol::admin::{self, AdminHeader};
 use aeropy_protocol::frame::{self, ProtoHeader, TYPE_ADMIN, TYPE_COMPRESSED, TYPE_INFO, TYPE_MSG};
-use aeropy_protocol::msg::{self, field, Message, MsgHeader};
+use aeropy_protocol::msg::{self, Message, MsgHeader};
 use aeropy_protocol::result_code as rc;
 
 use crate::cluster::Shared;
-use crate::record::{self, Request};
+use crate::record::{self, MsgFields, Request};
 use crate::{batch, info, scan};
 
 /// Bodies above this are not kept allocated between requests.
@@ -249,11 +249,12 @@ fn handle_msg(shared: &Shared, idx: usize, body: &[u8], out: &mut Vec<u8>) {
         batch::handle(shared, idx, &m, out);
         return;
     }
-    if m.field(field::DIGEST).is_none() {
+    let fields = MsgFields::of(&m);
+    if !fields.has_digest() {
         scan::handle(shared, idx, &m, out);
         return;
     }
     let start = frame::begin_frame(out, TYPE_MSG);
-    record::execute(shared, idx, &Request::from_msg(m), 0, out);
+    record::execute(shared, idx, &Request::new(m, fields), 0, out);
     frame::end_frame(out, start);
 }

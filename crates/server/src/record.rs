@@ -32,10 +32,13 @@ pub(crate) struct Request<'a> {
     /// Packed filter expression (the message's, or the batch row's / batch's).
     pub filter: Option<&'a [u8]>,
     pub msg: Message<'a>,
+    /// The fields of `msg` a command reads, found once.
+    pub fields: MsgFields<'a>,
 }
 
 impl<'a> Request<'a> {
-    pub fn from_msg(m: Message<'a>) -> Self {
+    /// A single command: everything comes from the message.
+    pub fn new(m: Message<'a>, fields: MsgFields<'a>) -> Self {
         let h = m.header;
         Request {
             info1: h.info1,
@@ -43,10 +46,52 @@ impl<'a> Request<'a> {
             info3: h.info3,
             generation: h.generation,
             record_ttl: h.record_ttl,
-            digest: m.digest(),
-            filter: m.field(field::FILTER_EXP),
+            digest: fields.digest(),
+            filter: fields.filter,
             msg: m,
+            fields,
         }
+    }
+}
+
+/// The fields of a message that record commands read, found in one pass over the
+/// fields (the first of each type wins, as with `Message::field`).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct MsgFields<'a> {
+    pub namespace: Option<&'a [u8]>,
+    pub set: Option<&'a [u8]>,
+    pub key: Option<&'a [u8]>,
+    digest: Option<&'a [u8]>,
+    pub filter: Option<&'a [u8]>,
+    pub udf_filename: Option<&'a [u8]>,
+}
+
+impl<'a> MsgFields<'a> {
+    pub fn of(m: &Message<'a>) -> Self {
+        let mut f = MsgFields::default();
+        for x in m.fields() {
+            let slot = match x.ftype {
+                field::NAMESPACE => &mut f.namespace,
+                field::SET => &mut f.set,
+                field::KEY => &mut f.key,
+                field::DIGEST => &mut f.digest,
+                field::FILTER_EXP => &mut f.filter,
+                field::UDF_FILENAME => &mut f.udf_filename,
+                _ => continue,
+            };
+            slot.get_or_insert(x.data);
+        }
+        f
+    }
+
+    /// Whether the message has a DIGEST field (of any length).
+    pub fn has_digest(&self) -> bool {
+        self.digest.is_some()
+    }
+
+    /// The DIGEST field, if it is 20 bytes long (as `Message::digest`).
+    pub fn digest(&self) -> Option<&'a [u8; 20]> {
+        self.digest.and_then(|d| d.try_into().ok())
     }
 }
 
@@ -101,7 +146,7 @@ pub(crate) fn execute(
     out: &mut Vec<u8>,
 ) -> u8 {
     let m = &req.msg;
-    let Some(ns_name) = m.field(field::NAMESPACE) else {
+    let Some(ns_name) = req.fields.namespace else {
         write_result(out, rc::PARAMETER_ERROR, 0, 0, slot);
         return rc::PARAMETER_ERROR;
     };
@@ -126,7 +171,7 @@ pub(crate) fn execute(
         write_result(out, code, 0, 0, slot);
         return code;
     }
-    if m.field(field::UDF_FILENAME).is_some() {
+    if req.fields.udf_filename.is_some() {
         if filter.is_some() {
             // Filters on UDF calls are not evaluated yet: refuse rather than ignore.
             write_result(out, rc::UNSUPPORTED_FEATURE, 0, 0, slot);
@@ -426,7 +471,7 @@ fn write(
                 // Expressions see the record as modified by the earlier ops.
                 let snapshot = Record {
                     set: existing.map_or_else(
-                        || Box::from(req.msg.field(field::SET).unwrap_or_default()),
+                        || Box::from(req.fields.set.unwrap_or_default()),
                         |r| r.set.clone(),
                     ),
                     key: existing.and_then(|r| r.key.clone()),
@@ -497,7 +542,7 @@ fn write(
         return rc::OK;
     }
     let generation = next_generation(existed.then_some(cur_gen));
-    let key = req.msg.field(field::KEY);
+    let key = req.fields.key;
     if record_size(&bins, key) > MAX_RECORD_SIZE {
         out.truncate(start);
         return fail(out, rc::RECORD_TOO_BIG, cur_gen);
@@ -514,7 +559,7 @@ fn write(
         }
         None => {
             let record = Record {
-                set: Box::from(req.msg.field(field::SET).unwrap_or_default()),
+                set: Box::from(req.fields.set.unwrap_or_default()),
                 key: key.map(Box::from),
                 generation,
                 void_time: new_void,

@@ -188,7 +188,7 @@ pub(crate) fn execute(
             .and_then(|k| k.split_first())
             .and_then(|(p, b)| Value::from_particle(*p, b).ok()),
         set: existing.map_or_else(
-            || String::from_utf8_lossy(m.field(field::SET).unwrap_or_default()).into_owned(),
+            || String::from_utf8_lossy(req.fields.set.unwrap_or_default()).into_owned(),
             |r| String::from_utf8_lossy(&r.set).into_owned(),
         ),
         lut_ms: existing.map_or(0, |r| {
@@ -240,11 +240,12 @@ pub(crate) fn execute(
             };
             let generation = next_generation(existing.map(|r| r.generation));
             let set: Box<[u8]> = existing.map_or_else(
-                || Box::from(m.field(field::SET).unwrap_or_default()),
+                || Box::from(req.fields.set.unwrap_or_default()),
                 |r| r.set.clone(),
             );
-            let key = m
-                .field(field::KEY)
+            let key = req
+                .fields
+                .key
                 .map(Box::from)
                 .or_else(|| existing.and_then(|r| r.key.clone()));
             if stored.is_empty() {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from aerospike_helpers.expressions.resources import _BaseExpr, _ExprOp, _GenericExpr
+from aerospike_helpers.expressions.resources import _BaseExpr, _end_of_args, _ExprOp
 
 TypeNumber = Union[_BaseExpr, int, float]
 TypeFloat = Union[_BaseExpr, float]
@@ -30,7 +30,7 @@ __all__ = [
 
 class _Variadic(_BaseExpr):
     def __init__(self, *args: TypeNumber) -> None:
-        self._children = (*args, _GenericExpr(_ExprOp._AS_EXP_CODE_END_OF_VA_ARGS, 0, {}))
+        self._children = (*args, _end_of_args())
 
 
 class Add(_Variadic):

@@ -25,8 +25,8 @@ from aerospike._constants import (
 from aerospike_helpers.expressions.resources import (
     ResultType,
     _BaseExpr,
+    _end_of_args,
     _ExprOp,
-    _GenericExpr,
     _Keys,
 )
 
@@ -92,11 +92,6 @@ __all__ = [
     "Var",
     "VoidTime",
 ]
-
-
-def _end_of_args() -> _GenericExpr:
-    # Closes the children of a variadic node.
-    return _GenericExpr(_ExprOp._AS_EXP_CODE_END_OF_VA_ARGS, 0, {})
 
 
 # --- values and record metadata ---------------------------------------------------------

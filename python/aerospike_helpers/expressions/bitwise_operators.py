@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from aerospike_helpers.expressions.resources import _BaseExpr, _ExprOp, _GenericExpr
+from aerospike_helpers.expressions.resources import _BaseExpr, _end_of_args, _ExprOp
 
 TypeInteger = Union[_BaseExpr, int]
 TypeBool = Union[_BaseExpr, bool]
@@ -25,7 +25,7 @@ __all__ = [
 
 class _Variadic(_BaseExpr):
     def __init__(self, *exprs: TypeInteger) -> None:
-        self._children = (*exprs, _GenericExpr(_ExprOp._AS_EXP_CODE_END_OF_VA_ARGS, 0, {}))
+        self._children = (*exprs, _end_of_args())
 
 
 class IntAnd(_Variadic):

@@ -236,6 +236,11 @@ class _GenericExpr(_BaseExpr):
         self._fixed = fixed
 
 
+def _end_of_args() -> _GenericExpr:
+    """Closes the children of a variadic node (``And``, ``Add``, ``IntOr``...)."""
+    return _GenericExpr(_ExprOp._AS_EXP_CODE_END_OF_VA_ARGS, 0, {})
+
+
 def _bin_expr(bin: Any, bin_type: Any) -> _BaseExpr:
     """``bin`` as an expression: a bin name becomes ``bin_type(bin)``, an expression stays."""
     return bin if isinstance(bin, _BaseExpr) else bin_type(bin)
