@@ -135,6 +135,20 @@ impl Client {
 }
 
 impl Client {
+    /// The state of background job `id` over every node.
+    pub(crate) fn job_state(
+        &self,
+        py: Python<'_>,
+        id: u64,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<aeropy_core::JobInfo> {
+        let p = self.policy(py, &self.settings.policies.info, policy)?;
+        let timeout = p.base.total_timeout.max(Duration::from_secs(1));
+        let core = self.core(py)?;
+        py.detach(|| core.job_info(id, timeout))
+            .map_err(|e| to_pyerr(py, &e))
+    }
+
     fn udf_names(&self, py: Python<'_>) -> PyResult<Vec<(String, String, String)>> {
         Ok(udf::parse_udf_list(&self.info_checked(py, "udf-list")?))
     }

@@ -2,7 +2,7 @@
 
 use aeropy_core::client::{read_header, write_header};
 use aeropy_core::{BatchItem, Error, Key};
-use aeropy_protocol::msg::{self as wire, MsgHeader, MsgWriter};
+use aeropy_protocol::msg::{self as wire, field, MsgHeader, MsgWriter};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
@@ -318,12 +318,15 @@ impl Client {
                         let record = self.remove_message(py, &k, &p)?;
                         Ok(Pending::new(k, record, true, false, br.clone()).removing())
                     }),
-                    _ => Err(crate::errors::make_exception(
-                        py,
-                        16,
-                        "batch UDF apply is not supported yet",
-                        false,
-                    )),
+                    2 => parse_key(py, &key).and_then(|k| {
+                        let module: String = br.getattr("module")?.extract()?;
+                        let function: String = br.getattr("function")?.extract()?;
+                        let args = br.getattr("args")?;
+                        let p = self.policy(py, &self.settings.policies.apply, policy.as_ref())?;
+                        let record = self.udf_message(py, &k, &p, &module, &function, &args)?;
+                        Ok(Pending::new(k, record, true, false, br.clone()).applying())
+                    }),
+                    t => Err(param_err(py, format!("unknown batch record type {t}"))),
                 };
                 match built {
                     Ok(item) => pending.push(item),
@@ -376,6 +379,77 @@ impl Client {
         }
         let (record, w) = record_message(|w| self.write_operate(py, w, &k, &p, &mut m, ops))?;
         Ok(Pending::new(k, record, w, false, br.clone()))
+    }
+
+    /// The message of a record UDF call on `k` (a UDF row: no ops).
+    fn udf_message(
+        &self,
+        py: Python<'_>,
+        k: &PyKey<'_>,
+        p: &CmdPolicy,
+        module: &str,
+        function: &str,
+        args: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<u8>> {
+        if args.cast::<PyList>().is_err() {
+            return Err(param_err(py, "args must be a list"));
+        }
+        let m = write_meta(py, p, None)?;
+        let pair = self.pair(py);
+        let ser = self.ser(py, pair.as_ref(), None);
+        let mut packed = Vec::new();
+        ser.pack(&mut packed, args, 0)?;
+        let (record, _) = record_message(|w| {
+            begin_key_command(
+                p,
+                w,
+                &k.key,
+                &write_header(&p.base, &m, 0),
+                p.base.send_key,
+            );
+            w.field(field::UDF_FILENAME, module.as_bytes());
+            w.field(field::UDF_FUNCTION, function.as_bytes());
+            w.field(field::UDF_ARGLIST, &packed);
+            Ok(true)
+        })?;
+        Ok(record)
+    }
+
+    /// 19.x `batch_apply`: the record UDF on every key, as UDF rows of one batch.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn batch_apply_impl<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        module: &str,
+        function: &str,
+        args: &Bound<'py, PyAny>,
+        policy_batch: Option<&Bound<'py, PyAny>>,
+        policy_batch_apply: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let (records_cls, record_cls) = batch_classes(py)?;
+            let p = self.policy(py, &self.settings.policies.apply, policy_batch_apply)?;
+            if args.cast::<PyList>().is_err() {
+                return Err(param_err(py, "args must be a list"));
+            }
+            let out = PyList::empty(py);
+            let mut items = Vec::new();
+            for k in key_list(py, keys)? {
+                let br = record_cls.call1((&k,))?;
+                out.append(&br)?;
+                let built = parse_key(py, &k).and_then(|key| {
+                    let record = self.udf_message(py, &key, &p, module, function, args)?;
+                    Ok(Pending::new(key, record, true, true, br.clone()).applying())
+                });
+                match built {
+                    Ok(item) => items.push(item),
+                    Err(e) => set_batch_result(py, &br, Err(e))?,
+                }
+            }
+            self.run_batch_records(py, &items, policy_batch)?;
+            records_cls.call1((out,))
+        })
     }
 
     /// The message of a remove of `k`.
@@ -439,6 +513,22 @@ impl Client {
                         )?
                         .into_any())
                     }
+                    100 if item.udf => {
+                        let meta = meta_dict(py, r.header.generation, r.header.record_ttl)?;
+                        let bins = self.bins_from_reply(py, r, Shape::Dict)?;
+                        let msg = match bins.cast::<PyDict>()?.get_item("FAILURE")? {
+                            Some(f) => f.str()?.to_cow()?.into_owned(),
+                            None => "UDF failure".to_string(),
+                        };
+                        let rec = PyTuple::new(
+                            py,
+                            [item.key.to_tuple(py)?.into_any(), meta.into_any(), bins],
+                        )?;
+                        item.br.setattr("result", 100)?;
+                        item.br.setattr("record", rec)?;
+                        item.br.setattr("message", msg)?;
+                        return Ok(());
+                    }
                     c => Err(to_pyerr(
                         py,
                         &Error::server(i32::from(c), item.write && c == 9),
@@ -471,6 +561,8 @@ pub(crate) struct Pending<'py> {
     may_repeat: bool,
     /// A remove: success leaves `record` None.
     remove: bool,
+    /// A record UDF: a failure (100) keeps the record with its FAILURE bin.
+    udf: bool,
     /// The `BatchRecord` the outcome goes to.
     br: Bound<'py, PyAny>,
 }
@@ -489,8 +581,14 @@ impl<'py> Pending<'py> {
             write,
             may_repeat,
             remove: false,
+            udf: false,
             br,
         }
+    }
+
+    fn applying(mut self) -> Self {
+        self.udf = true;
+        self
     }
 
     fn removing(mut self) -> Self {

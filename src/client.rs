@@ -728,6 +728,30 @@ impl Client {
         self.batch_operate_impl(py, keys, ops, policy_batch, policy_batch_write, ttl)
     }
 
+    /// 19.x `batch_apply`: the record UDF `module.function(record, *args)` on every key.
+    #[pyo3(signature = (keys, module, function, args, policy_batch=None, policy_batch_apply=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn batch_apply<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+        module: &str,
+        function: &str,
+        args: &Bound<'py, PyAny>,
+        policy_batch: Option<&Bound<'py, PyAny>>,
+        policy_batch_apply: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.batch_apply_impl(
+            py,
+            keys,
+            module,
+            function,
+            args,
+            policy_batch,
+            policy_batch_apply,
+        )
+    }
+
     /// 19.x `batch_remove`: removes every key.
     #[pyo3(signature = (keys, policy_batch=None, policy_batch_remove=None))]
     fn batch_remove<'py>(
@@ -771,6 +795,118 @@ impl Client {
                 l.append(PyTuple::new(py, [row.key, meta])?)?;
             }
             Ok(l)
+        })
+    }
+
+    /// Applies the record UDF `module.function(record, *args)` to every record of
+    /// `ns`/`set` as a background job; returns the job id for `job_info`.
+    #[pyo3(signature = (ns, set, module, function, args=None, policy=None, options=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn scan_apply<'py>(
+        slf: &Bound<'py, Self>,
+        ns: &Bound<'py, PyAny>,
+        set: Option<&Bound<'py, PyAny>>,
+        module: &str,
+        function: &str,
+        args: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<u64> {
+        let py = slf.py();
+        guard(py, || {
+            crate::query::check_scan_options(py, options)?;
+            crate::query::apply_job(
+                py,
+                slf.clone().unbind(),
+                ns,
+                set,
+                None,
+                module,
+                function,
+                args,
+                policy,
+            )
+        })
+    }
+
+    /// Applies a record UDF to the records matching `predicate` as a background job;
+    /// returns the job id for `job_info`.
+    #[pyo3(signature = (ns, set, predicate, module, function, args=None, policy=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn query_apply<'py>(
+        slf: &Bound<'py, Self>,
+        ns: &Bound<'py, PyAny>,
+        set: Option<&Bound<'py, PyAny>>,
+        predicate: &Bound<'py, PyAny>,
+        module: &str,
+        function: &str,
+        args: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<u64> {
+        let py = slf.py();
+        guard(py, || {
+            crate::query::apply_job(
+                py,
+                slf.clone().unbind(),
+                ns,
+                set,
+                Some(predicate),
+                module,
+                function,
+                args,
+                policy,
+            )
+        })
+    }
+
+    /// 19.x: `{"status": JOB_STATUS_*, "progress_pct", "records_read"}` of a job.
+    #[pyo3(signature = (job_id, module, policy=None))]
+    fn job_info<'py>(
+        &self,
+        py: Python<'py>,
+        job_id: u64,
+        module: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            if module != "scan" && module != "query" {
+                return Err(param_err(
+                    py,
+                    format!(
+                        "module must be aerospike.JOB_SCAN or aerospike.JOB_QUERY, not {module:?}"
+                    ),
+                ));
+            }
+            let i = self.job_state(py, job_id, policy)?;
+            let d = PyDict::new(py);
+            d.set_item("status", i.status)?;
+            d.set_item("progress_pct", i.progress_pct)?;
+            d.set_item("records_read", i.records_read)?;
+            Ok(d)
+        })
+    }
+
+    /// Seed-era: `{"status": SCAN_STATUS_*, "progress_pct", "records_scanned"}` of a
+    /// background scan.
+    #[pyo3(signature = (scan_id, policy=None))]
+    fn scan_info<'py>(
+        &self,
+        py: Python<'py>,
+        scan_id: u64,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let i = self.job_state(py, scan_id, policy)?;
+            // SCAN_STATUS_UNDEF 0, INPROGRESS 1, COMPLETED 3.
+            let status = match i.status {
+                2 => 3,
+                s => s,
+            };
+            let d = PyDict::new(py);
+            d.set_item("status", status)?;
+            d.set_item("progress_pct", i.progress_pct)?;
+            d.set_item("records_scanned", i.records_read)?;
+            Ok(d)
         })
     }
 }

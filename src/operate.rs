@@ -96,10 +96,23 @@ impl Client {
         m: &mut WriteMeta,
         ops: &Bound<'py, PyList>,
     ) -> PyResult<bool> {
+        begin_key_command(p, w, &k.key, &MsgHeader::default(), p.base.send_key);
+        self.write_ops(py, w, p, m, ops)
+    }
+
+    /// Writes the ops of `ops` (operator dicts) into `w` and sets its header from them;
+    /// returns whether they write. Shared by operate and background-ops jobs.
+    pub(crate) fn write_ops<'py>(
+        &self,
+        py: Python<'py>,
+        w: &mut MsgWriter<'_>,
+        p: &CmdPolicy,
+        m: &mut WriteMeta,
+        ops: &Bound<'py, PyList>,
+    ) -> PyResult<bool> {
         let opc = operators(py)?;
         let pair = self.pair(py);
         let ser = self.ser(py, pair.as_ref(), None);
-        begin_key_command(p, w, &k.key, &MsgHeader::default(), p.base.send_key);
         let mut read_all = false;
         let mut respond_all = false;
         for op in ops.iter() {

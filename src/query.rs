@@ -1,7 +1,9 @@
 //! `aerospike.Scan` and `aerospike.Query`, made by `client.scan(ns, set)` /
 //! `client.query(ns, set)`.
 
-use aeropy_core::{Error, IndexFilter, QuerySpec};
+use aeropy_core::client::write_header;
+use aeropy_core::query::{build_background, write_background_udf};
+use aeropy_core::{Error, GenerationPolicy, IndexFilter, QuerySpec, WriteMeta};
 use aeropy_protocol::msg::{field, Message};
 use aeropy_protocol::particle;
 use pyo3::prelude::*;
@@ -9,7 +11,7 @@ use pyo3::types::{PyByteArray, PyDict, PyList, PyString, PyTuple};
 
 use crate::client::{Client, Shape};
 use crate::config::{int_of, type_name, CmdPolicy};
-use crate::errors::{guard, param_err, to_pyerr};
+use crate::errors::{client_err, guard, param_err, to_pyerr};
 use crate::keys::meta_dict;
 
 /// The `(ns, set, pk, digest)` key of a scanned record, from its fields.
@@ -52,6 +54,10 @@ struct Common {
     /// `max_records` / `records_per_second` attributes (19.x); policy keys override.
     max_records: u64,
     records_per_second: u32,
+    /// `apply(module, function, args)`: the record UDF of a background job.
+    udf: Option<(String, String, Py<PyList>)>,
+    /// `add_ops(ops)`: the write ops of a background job.
+    ops: Option<Py<PyList>>,
 }
 
 impl Common {
@@ -77,7 +83,120 @@ impl Common {
             bins: None,
             max_records: 0,
             records_per_second: 0,
+            udf: None,
+            ops: None,
         })
+    }
+
+    /// `apply(module, function[, args])`.
+    fn set_udf(
+        &mut self,
+        py: Python<'_>,
+        module: &str,
+        function: &str,
+        args: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let args = match args.filter(|a| !a.is_none()) {
+            Some(a) => a
+                .cast::<PyList>()
+                .map_err(|_| param_err(py, "UDF arguments must be a list"))?
+                .clone(),
+            None => PyList::empty(py),
+        };
+        self.udf = Some((module.to_string(), function.to_string(), args.unbind()));
+        Ok(())
+    }
+
+    /// `add_ops(ops)`.
+    fn set_ops(&mut self, py: Python<'_>, ops: &Bound<'_, PyAny>) -> PyResult<()> {
+        let l = ops
+            .cast::<PyList>()
+            .map_err(|_| param_err(py, "ops must be a list of operations"))?;
+        self.ops = Some(l.clone().unbind());
+        Ok(())
+    }
+
+    /// Aggregation (a stream UDF whose reduce runs in the client) is not built: refused
+    /// before anything is sent.
+    fn refuse_aggregation(&self, py: Python<'_>) -> PyResult<()> {
+        match &self.udf {
+            Some((m, f, _)) => Err(client_err(
+                py,
+                format!(
+                    "stream-UDF aggregation is not built yet (apply({m:?}, {f:?}) then \
+                     results()/foreach() needs a client-side Lua runtime); \
+                     execute_background() runs a record UDF as a background job"
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Starts the background job (the UDF of `apply`, or the ops of `add_ops`) on every
+    /// node; returns its id for `client.job_info`.
+    fn background(
+        &self,
+        py: Python<'_>,
+        policy: Option<&Bound<'_, PyAny>>,
+        filter: Option<IndexFilter>,
+    ) -> PyResult<u64> {
+        let client = self.client.get();
+        let mut p = client.policy(py, &client.settings.policies.write, None)?;
+        if let Some(d) = policy.filter(|d| !d.is_none()) {
+            crate::config::apply_policy(py, &mut p, "policy", d)?;
+        }
+        let spec = QuerySpec {
+            namespace: self.namespace.clone(),
+            set: self.set.clone(),
+            filter,
+            records_per_second: self.records_per_second,
+            ..QuerySpec::default()
+        };
+        let mut meta = WriteMeta {
+            exists: p.exists,
+            gen_policy: GenerationPolicy::None,
+            generation: 0,
+            ttl: p.ttl.unwrap_or(0),
+        };
+        let header = write_header(&p.base, &meta, 0);
+        let mut py_err = None;
+        let built = match (&self.udf, &self.ops) {
+            (Some((module, function, args)), _) => {
+                let pair = client.pair(py);
+                let ser = client.ser(py, pair.as_ref(), None);
+                let mut packed = Vec::new();
+                ser.pack(&mut packed, args.bind(py).as_any(), 0)?;
+                build_background(&spec, &p.base, &header, |w| {
+                    write_background_udf(w, module, function, &packed);
+                    Ok(())
+                })
+            }
+            (None, Some(ops)) => {
+                let ops = ops.bind(py);
+                if ops.is_empty() {
+                    return Err(param_err(py, "add_ops() needs at least one operation"));
+                }
+                build_background(&spec, &p.base, &header, |w| {
+                    if let Err(e) = client.write_ops(py, w, &p, &mut meta, ops) {
+                        py_err = Some(e);
+                        return Err(Error::Client(String::new()));
+                    }
+                    Ok(())
+                })
+            }
+            (None, None) => return Err(param_err(
+                py,
+                "execute_background() needs apply(module, function, args) or add_ops(ops) first",
+            )),
+        };
+        if let Some(e) = py_err {
+            return Err(e);
+        }
+        let (id, request) = built.map_err(|e| to_pyerr(py, &e))?;
+        let core = client.core(py)?;
+        py.detach(|| core.execute_background(&request, &p.base))
+            .map_err(|e| to_pyerr(py, &e))?;
+        Ok(id)
     }
 
     fn select(&mut self, py: Python<'_>, bins: &Bound<'_, PyTuple>) -> PyResult<()> {
@@ -133,27 +252,8 @@ impl Common {
                 spec.no_bins = !v.is_truthy()?;
             }
         }
-        if let Some(o) = options.filter(|o| !o.is_none()) {
-            let o = o
-                .cast::<PyDict>()
-                .map_err(|_| param_err(py, "options must be a dict"))?;
-            for (k, v) in o.iter() {
-                let k: String = k.extract()?;
-                match k.as_str() {
-                    "nobins" => spec.no_bins = v.is_truthy()?,
-                    // Servers have no scan priority any more; concurrency is the client's.
-                    "priority" | "concurrent" | "fail_on_cluster_change" => {}
-                    "percent" => {
-                        if int_of(py, "options[\"percent\"]", &v)? != 100 {
-                            return Err(param_err(
-                                py,
-                                "options[\"percent\"] below 100 (sampling) is not supported",
-                            ));
-                        }
-                    }
-                    _ => return Err(param_err(py, format!("unknown scan/query option {k:?}"))),
-                }
-            }
+        if check_scan_options(py, options)? {
+            spec.no_bins = true;
         }
         let core = client.core(py)?;
         let replies = py
@@ -194,6 +294,7 @@ fn results<'py>(
     filter: Option<IndexFilter>,
     base: fn(&Client) -> &CmdPolicy,
 ) -> PyResult<Bound<'py, PyList>> {
+    c.refuse_aggregation(py)?;
     let out = PyList::empty(py);
     c.run(py, policy, options, filter, base, |rec| {
         out.append(rec)?;
@@ -214,6 +315,7 @@ fn foreach<'py>(
     if !callback.is_callable() {
         return Err(param_err(py, "callback must be callable"));
     }
+    c.refuse_aggregation(py)?;
     c.run(py, policy, options, filter, base, |rec| {
         let r = callback.call1((rec,))?;
         // Returning False stops the scan, as in the official client.
@@ -257,6 +359,34 @@ impl Scan {
     #[setter]
     fn set_records_per_second(&mut self, v: u32) {
         self.common.records_per_second = v;
+    }
+
+    /// The record UDF `module.function(record, *args)` for `execute_background`.
+    #[pyo3(signature = (module, function, arguments=None))]
+    fn apply(
+        &mut self,
+        py: Python<'_>,
+        module: &str,
+        function: &str,
+        arguments: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        guard(py, || self.common.set_udf(py, module, function, arguments))
+    }
+
+    /// The write operations for `execute_background`.
+    fn add_ops(&mut self, py: Python<'_>, ops: &Bound<'_, PyAny>) -> PyResult<()> {
+        guard(py, || self.common.set_ops(py, ops))
+    }
+
+    /// Runs the UDF of `apply` or the ops of `add_ops` over the records on the server;
+    /// returns the job id for `client.job_info`.
+    #[pyo3(signature = (policy=None))]
+    fn execute_background(
+        &self,
+        py: Python<'_>,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<u64> {
+        guard(py, || self.common.background(py, policy, None))
     }
 
     /// Only these bins are returned.
@@ -401,6 +531,36 @@ impl Query {
         self.common.records_per_second = v;
     }
 
+    /// The record UDF `module.function(record, *args)` for `execute_background`.
+    #[pyo3(signature = (module, function, arguments=None))]
+    fn apply(
+        &mut self,
+        py: Python<'_>,
+        module: &str,
+        function: &str,
+        arguments: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        guard(py, || self.common.set_udf(py, module, function, arguments))
+    }
+
+    /// The write operations for `execute_background`.
+    fn add_ops(&mut self, py: Python<'_>, ops: &Bound<'_, PyAny>) -> PyResult<()> {
+        guard(py, || self.common.set_ops(py, ops))
+    }
+
+    /// Runs the UDF of `apply` or the ops of `add_ops` over the records on the server;
+    /// returns the job id for `client.job_info`.
+    #[pyo3(signature = (policy=None))]
+    fn execute_background(
+        &self,
+        py: Python<'_>,
+        policy: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<u64> {
+        guard(py, || {
+            self.common.background(py, policy, self.filter.clone())
+        })
+    }
+
     /// Only these bins are returned.
     #[pyo3(signature = (*bins))]
     fn select(&mut self, py: Python<'_>, bins: &Bound<'_, PyTuple>) -> PyResult<()> {
@@ -491,4 +651,54 @@ pub fn new_query(
         common: Common::new(py, client, ns, set)?,
         filter: None,
     })
+}
+
+/// `client.scan_apply` / `client.query_apply`: a background record-UDF job.
+#[allow(clippy::too_many_arguments)]
+pub fn apply_job(
+    py: Python<'_>,
+    client: Py<Client>,
+    ns: &Bound<'_, PyAny>,
+    set: Option<&Bound<'_, PyAny>>,
+    predicate: Option<&Bound<'_, PyAny>>,
+    module: &str,
+    function: &str,
+    args: Option<&Bound<'_, PyAny>>,
+    policy: Option<&Bound<'_, PyAny>>,
+) -> PyResult<u64> {
+    let mut c = Common::new(py, client, ns, set)?;
+    c.set_udf(py, module, function, args)?;
+    let filter = predicate
+        .filter(|p| !p.is_none())
+        .map(|p| filter_from(py, p))
+        .transpose()?;
+    c.background(py, policy, filter)
+}
+
+/// Checks the seed's scan/query `options` dict; returns its `nobins`.
+pub fn check_scan_options(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+    let mut no_bins = false;
+    if let Some(o) = options.filter(|o| !o.is_none()) {
+        let o = o
+            .cast::<PyDict>()
+            .map_err(|_| param_err(py, "options must be a dict"))?;
+        for (k, v) in o.iter() {
+            let k: String = k.extract()?;
+            match k.as_str() {
+                "nobins" => no_bins = v.is_truthy()?,
+                // Servers have no scan priority any more; concurrency is the client's.
+                "priority" | "concurrent" | "fail_on_cluster_change" => {}
+                "percent" => {
+                    if int_of(py, "options[\"percent\"]", &v)? != 100 {
+                        return Err(param_err(
+                            py,
+                            "options[\"percent\"] below 100 (sampling) is not supported",
+                        ));
+                    }
+                }
+                _ => return Err(param_err(py, format!("unknown scan/query option {k:?}"))),
+            }
+        }
+    }
+    Ok(no_bins)
 }

@@ -194,6 +194,15 @@ class Client:
         policy_batch_write: dict[str, Any] | None = None,
         ttl: int | None = None,
     ) -> Any: ...
+    def batch_apply(
+        self,
+        keys: Sequence[_Key],
+        module: str,
+        function: str,
+        args: list[Any],
+        policy_batch: dict[str, Any] | None = None,
+        policy_batch_apply: dict[str, Any] | None = None,
+    ) -> Any: ...
     def batch_remove(
         self,
         keys: Sequence[_Key],
@@ -203,11 +212,38 @@ class Client:
     def batch_write(
         self, batch_records: Any, policy_batch: dict[str, Any] | None = None
     ) -> Any: ...
+    def scan_apply(
+        self,
+        ns: str,
+        set: str | None,
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: dict[str, Any] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> int: ...
+    def query_apply(
+        self,
+        ns: str,
+        set: str | None,
+        predicate: Any,
+        module: str,
+        function: str,
+        args: list[Any] | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> int: ...
+    def job_info(
+        self, job_id: int, module: str, policy: dict[str, Any] | None = None
+    ) -> dict[str, int]: ...
+    def scan_info(self, scan_id: int, policy: dict[str, Any] | None = None) -> dict[str, int]: ...
 
 @final
 class Scan:
     max_records: int
     records_per_second: int
+    def apply(self, module: str, function: str, arguments: list[Any] | None = None) -> None: ...
+    def add_ops(self, ops: list[dict[str, Any]]) -> None: ...
+    def execute_background(self, policy: dict[str, Any] | None = None) -> int: ...
     def select(self, *bins: str | list[str]) -> None: ...
     def results(
         self, policy: dict[str, Any] | None = None, nodename: str | None = None
@@ -224,6 +260,9 @@ class Scan:
 class Query:
     max_records: int
     records_per_second: int
+    def apply(self, module: str, function: str, arguments: list[Any] | None = None) -> None: ...
+    def add_ops(self, ops: list[dict[str, Any]]) -> None: ...
+    def execute_background(self, policy: dict[str, Any] | None = None) -> int: ...
     def select(self, *bins: str | list[str]) -> None: ...
     def where(self, predicate: Any, ctx: Any = None) -> Self: ...
     def results(

@@ -166,10 +166,12 @@ type RowParts<'m> = (RowHeader, Vec<(u8, &'m [u8])>, &'m [u8]);
 fn row_parts<'m>(item: &'m BatchItem<'_>) -> Result<(RowParts<'m>, Message<'m>)> {
     let m = Message::parse(&item.record)?;
     let h = &m.header;
+    // UDF rows (three UDF fields, no ops) do not ask for every op's result.
+    let udf = m.fields().any(|f| f.ftype == field::UDF_FILENAME);
     let header = if item.write {
         RowHeader {
             info1: h.info1,
-            info2: h.info2 | wire::INFO2_RESPOND_ALL_OPS,
+            info2: h.info2 | if udf { 0 } else { wire::INFO2_RESPOND_ALL_OPS },
             info3: h.info3,
             info4: (h.info4 != 0).then_some(h.info4),
             generation: Some(u16::try_from(h.generation).unwrap_or(u16::MAX)),

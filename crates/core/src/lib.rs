@@ -25,5 +25,5 @@ pub use error::{Error, Result};
 pub use key::{Key, UserKey};
 pub use node::Node;
 pub use policy::{GenerationPolicy, Policy, RecordExists, Replica, WriteMeta};
-pub use query::{IndexFilter, QueryReplies, QuerySpec};
+pub use query::{IndexFilter, JobInfo, QueryReplies, QuerySpec};
 pub use value::{Bins, Record, Value};

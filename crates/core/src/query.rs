@@ -218,3 +218,193 @@ impl Client {
         Ok(replies)
     }
 }
+
+/// A background job's request (protocol.md §7.5): the scan/query fields, then what
+/// `extra` writes (the UDF fields, or write ops). The same request goes to every node
+/// (no partition list: each node runs the job over the partitions it masters).
+/// Returns the job id (the task id) and the request.
+pub fn build_background(
+    spec: &QuerySpec,
+    policy: &Policy,
+    header: &MsgHeader,
+    extra: impl FnOnce(&mut MsgWriter<'_>) -> Result<()>,
+) -> Result<(u64, Vec<u8>)> {
+    let h = MsgHeader {
+        transaction_ttl: u32::try_from(policy.total_timeout.as_millis()).unwrap_or(u32::MAX),
+        ..*header
+    };
+    let id = task_id() >> 1;
+    let mut req = Vec::new();
+    let mut w = MsgWriter::start(&mut req, &h);
+    w.namespace_field(spec.namespace.as_bytes());
+    if !spec.set.is_empty() {
+        w.set_field(spec.set.as_bytes());
+    }
+    let st = u32::try_from(policy.socket_timeout.as_millis()).unwrap_or(u32::MAX);
+    w.field_u32(field::SOCKET_TIMEOUT, st);
+    w.field_u64(field::TRID, id);
+    if spec.records_per_second > 0 {
+        w.field_u32(field::RECORDS_PER_SECOND, spec.records_per_second);
+    }
+    if let Some(f) = &policy.filter_exp {
+        w.field(field::FILTER_EXP, f);
+    }
+    if let Some(f) = &spec.filter {
+        if f.index_type != 0 {
+            w.field(field::INDEX_TYPE, &[f.index_type]);
+        }
+        w.field(field::INDEX_RANGE, &f.encode()?);
+    }
+    extra(&mut w)?;
+    finish(w)?;
+    Ok((id, req))
+}
+
+/// Writes the fields of a background record UDF: UDF_OP 2, module, function, args.
+pub fn write_background_udf(
+    w: &mut MsgWriter<'_>,
+    module: &str,
+    function: &str,
+    packed_args: &[u8],
+) {
+    w.field(field::UDF_OP, &[2]);
+    w.field(field::UDF_FILENAME, module.as_bytes());
+    w.field(field::UDF_FUNCTION, function.as_bytes());
+    w.field(field::UDF_ARGLIST, packed_args);
+}
+
+/// The state of a background job, summed over the nodes (`aerospike.JOB_STATUS_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobInfo {
+    /// 0 undefined, 1 in progress, 2 completed.
+    pub status: u8,
+    pub progress_pct: u32,
+    pub records_read: u64,
+}
+
+/// Reads one node's `query-show` reply into `info`; false when the node does not know
+/// the job (`ERROR:2:...`: finished and forgotten, or never started there).
+fn merge_job_reply(value: &str, info: &mut JobInfo, first: bool) -> Result<bool> {
+    let v = value.trim();
+    if let Some(rest) = v.strip_prefix("ERROR").or_else(|| v.strip_prefix("FAIL")) {
+        let rest = rest.trim_start_matches([':', '=']);
+        let (code, msg) = rest.split_once(':').unwrap_or((rest, ""));
+        let code = code.trim().parse().unwrap_or(1);
+        if code == 2 {
+            return Ok(false);
+        }
+        return Err(Error::Server {
+            code,
+            msg: if msg.is_empty() {
+                v.to_string()
+            } else {
+                msg.to_string()
+            },
+            in_doubt: false,
+        });
+    }
+    let mut status = 0u8;
+    let mut pct = 0u32;
+    for kv in v.split([':', ';']) {
+        let Some((k, val)) = kv.split_once('=') else {
+            continue;
+        };
+        match k.trim() {
+            "status" => {
+                let s = val.trim().to_ascii_lowercase();
+                status = if s.starts_with("done") {
+                    2
+                } else if s.starts_with("active") || s.starts_with("in") {
+                    1
+                } else {
+                    0
+                };
+            }
+            "job-progress" | "job_progress" => {
+                pct = val.trim().parse::<f64>().map(|p| p as u32).unwrap_or(0);
+            }
+            "recs-read" | "recs-succeeded" | "recs_read" => {
+                info.records_read += val.trim().parse::<u64>().unwrap_or(0);
+            }
+            _ => {}
+        }
+    }
+    if first {
+        info.status = status;
+        info.progress_pct = pct;
+    } else {
+        // In progress anywhere means in progress; progress is the slowest node's.
+        if status == 1 || info.status == 1 {
+            info.status = 1;
+        } else {
+            info.status = info.status.min(status);
+        }
+        info.progress_pct = info.progress_pct.min(pct);
+    }
+    Ok(true)
+}
+
+impl Client {
+    /// Sends a background job request to every node; each answers once the job is
+    /// registered.
+    pub fn execute_background(&self, request: &[u8], policy: &Policy) -> Result<()> {
+        let nodes = self.nodes();
+        if nodes.is_empty() {
+            return Err(Error::Cluster("no node in the cluster".into()));
+        }
+        let total =
+            (!policy.total_timeout.is_zero()).then(|| Instant::now() + policy.total_timeout);
+        let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
+        for node in nodes.iter() {
+            let mut got = Vec::new();
+            run_node(node, request, total, idle, &mut got)?;
+        }
+        Ok(())
+    }
+
+    /// The state of job `id` over every node (`query-show:id=<id>`, protocol.md §7.6).
+    pub fn job_info(&self, id: u64, timeout: std::time::Duration) -> Result<JobInfo> {
+        let nodes = self.nodes();
+        if nodes.is_empty() {
+            return Err(Error::Cluster("no node in the cluster".into()));
+        }
+        let cmd = format!("query-show:id={id}");
+        let mut info = JobInfo {
+            status: 2,
+            progress_pct: 100,
+            records_read: 0,
+        };
+        let mut first = true;
+        for node in nodes.iter() {
+            let pairs = node.info(&[cmd.as_str()], timeout)?;
+            let value = pairs.into_iter().next().map(|(_, v)| v).unwrap_or_default();
+            if merge_job_reply(&value, &mut info, first)? {
+                first = false;
+            }
+        }
+        Ok(info)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod job_tests {
+    use super::*;
+
+    #[test]
+    fn job_replies() {
+        let mut i = JobInfo {
+            status: 2,
+            progress_pct: 100,
+            records_read: 0,
+        };
+        let done = "trid=1:ns=test:set=vecs:status=done(ok):job-progress=100.00:recs-succeeded=20";
+        assert!(merge_job_reply(done, &mut i, true).unwrap());
+        assert_eq!((i.status, i.progress_pct, i.records_read), (2, 100, 20));
+        let active = "trid=1:status=active(ok):job-progress=42.50:recs-read=5";
+        assert!(merge_job_reply(active, &mut i, false).unwrap());
+        assert_eq!((i.status, i.progress_pct, i.records_read), (1, 42, 25));
+        assert!(!merge_job_reply("ERROR:2:job not found", &mut i, false).unwrap());
+        assert!(merge_job_reply("ERROR:4:bad id", &mut i, false).is_err());
+    }
+}

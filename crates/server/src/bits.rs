@@ -9,7 +9,7 @@ use aeropy_protocol::{particle, result_code as rc};
 use crate::cdt::{code_and_args, Args, OpResult, PARAM, UNSUPPORTED};
 use crate::ops::OpError;
 use crate::record::MAX_RECORD_SIZE;
-use crate::store::{Bin, BinName};
+use crate::store::{store_bytes, Bin, BinName};
 
 const CREATE_ONLY: i64 = 1;
 const UPDATE_ONLY: i64 = 2;
@@ -110,14 +110,7 @@ pub(crate) fn apply(bins: &mut Vec<Bin>, name: BinName, op_type: u8, value: &[u8
         Err(e) if policy & NO_FAIL != 0 && e.0 != rc::PARAMETER_ERROR => return Ok(None),
         Err(e) => return Err(e),
     }
-    match pos {
-        Some(i) => bins[i].value = bytes,
-        None => bins.push(Bin {
-            name,
-            ptype: particle::BLOB,
-            value: bytes,
-        }),
-    }
+    store_bytes(bins, pos, name, particle::BLOB, bytes);
     Ok(None)
 }
 

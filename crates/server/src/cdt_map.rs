@@ -214,7 +214,7 @@ fn map_selector(code: i64) -> Option<(Kind, bool)> {
 mod tests {
     use super::*;
     use crate::cdt::{apply, run_op, OpResult, RT_COUNT, RT_KEY, RT_VALUE};
-    use crate::store::{Bin, BinName};
+    use crate::store::Bin;
     use aeropy_protocol::msg::op;
 
     fn run(bins: &mut Vec<Bin>, t: u8, code: i64, args: &[Value]) -> OpResult {

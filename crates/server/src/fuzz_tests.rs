@@ -99,81 +99,42 @@ fn shared_cluster() -> &'static Cluster {
 /// code: no arithmetic overflow, no unbounded allocation.
 #[test]
 fn extreme_op_arguments() {
-    use crate::cdt::run_op;
+    use crate::cdt::{run_op, OpResult};
     use crate::ops::OpError;
     use crate::store::{Bin, BinName};
     use aeropy_protocol::msgpack::Value;
     use aeropy_protocol::{particle, result_code as rc};
 
-    let big = Value::Int(1 << 40);
-    let max = Value::Int(i64::MAX);
-    let bin = |ptype: u8, value: Vec<u8>| {
+    let (big, max, int) = (Value::Int(1 << 40), Value::Int(i64::MAX), Value::Int);
+    let list = Value::list(vec![int(1), int(2), int(3)])
+        .to_particle()
+        .unwrap()
+        .1;
+    let (blob, list) = ((particle::BLOB, vec![0xAA; 4]), (particle::LIST, list));
+    let too_big: OpResult = Err(OpError(rc::RECORD_TOO_BIG));
+    let not_applicable: OpResult = Err(OpError(rc::OP_NOT_APPLICABLE));
+    type Apply = fn(&mut Vec<Bin>, BinName, u8, &[u8]) -> OpResult;
+    let (bits, cdt): (Apply, Apply) = (crate::bits::apply, crate::cdt::apply);
+    #[rustfmt::skip]
+    let cases = [
+        // bits: resize, insert past the end, remove and read with overflowing ranges
+        (bits, &blob, op::BITS_MODIFY, 0, vec![big.clone()], too_big.clone()),
+        (bits, &blob, op::BITS_MODIFY, 1, vec![big.clone(), Value::blob(vec![1])], too_big.clone()),
+        (bits, &blob, op::BITS_MODIFY, 2, vec![int(1), max.clone()], not_applicable.clone()),
+        (bits, &blob, op::BITS_READ, 50, vec![int(8), max.clone()], not_applicable),
+        // lists: insert / set far past the end, relative rank range from i64::MAX
+        (cdt, &list, op::CDT_MODIFY, 3, vec![big.clone(), int(1)], too_big.clone()),
+        (cdt, &list, op::CDT_MODIFY, 9, vec![big, int(1)], too_big),
+        (cdt, &list, op::CDT_READ, 27, vec![int(7), int(2), max], Ok(Some(Value::list(vec![])))),
+    ];
+    for (apply, (ptype, value), op_type, code, args, want) in cases {
         let name = BinName::new(b"b").unwrap();
-        vec![Bin { name, ptype, value }]
-    };
-    let blob = || bin(particle::BLOB, vec![0xAA; 4]);
-    let list = || {
-        let l = Value::list(vec![Value::Int(1), Value::Int(2), Value::Int(3)]);
-        bin(particle::LIST, l.to_particle().unwrap().1)
-    };
-    let too_big = Err(OpError(rc::RECORD_TOO_BIG));
-    let (bits, cdt) = (crate::bits::apply, crate::cdt::apply);
-    // bits: resize, insert past the end, remove and read with overflowing ranges
-    let r = run_op(bits, b"b", &mut blob(), op::BITS_MODIFY, 0, &[big.clone()]);
-    assert_eq!(r, too_big);
-    let r = run_op(
-        bits,
-        b"b",
-        &mut blob(),
-        op::BITS_MODIFY,
-        1,
-        &[big.clone(), Value::blob(vec![1])],
-    );
-    assert_eq!(r, too_big);
-    let r = run_op(
-        bits,
-        b"b",
-        &mut blob(),
-        op::BITS_MODIFY,
-        2,
-        &[Value::Int(1), max.clone()],
-    );
-    assert_eq!(r, Err(OpError(rc::OP_NOT_APPLICABLE)));
-    let r = run_op(
-        bits,
-        b"b",
-        &mut blob(),
-        op::BITS_READ,
-        50,
-        &[Value::Int(8), max.clone()],
-    );
-    assert_eq!(r, Err(OpError(rc::OP_NOT_APPLICABLE)));
-    // lists: insert / set far past the end, relative rank range from i64::MAX
-    let r = run_op(
-        cdt,
-        b"b",
-        &mut list(),
-        op::CDT_MODIFY,
-        3,
-        &[big.clone(), Value::Int(1)],
-    );
-    assert_eq!(r, too_big);
-    let r = run_op(
-        cdt,
-        b"b",
-        &mut list(),
-        op::CDT_MODIFY,
-        9,
-        &[big, Value::Int(1)],
-    );
-    assert_eq!(r, too_big);
-    let r = run_op(
-        cdt,
-        b"b",
-        &mut list(),
-        op::CDT_READ,
-        27,
-        &[Value::Int(7), Value::Int(2), max],
-    );
-    assert_eq!(r, Ok(Some(Value::list(Vec::new()))));
+        let mut bins = vec![Bin {
+            name,
+            ptype: *ptype,
+            value: value.clone(),
+        }];
+        let got = run_op(apply, b"b", &mut bins, op_type, code, &args);
+        assert_eq!(got, want, "op {op_type} code {code}");
+    }
 }

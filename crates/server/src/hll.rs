@@ -11,7 +11,7 @@ use aeropy_protocol::{particle, result_code as rc};
 
 use crate::cdt::{code_and_args, Args, OpResult, PARAM, UNSUPPORTED};
 use crate::ops::OpError;
-use crate::store::{Bin, BinName};
+use crate::store::{store_bytes, Bin, BinName};
 
 const CREATE_ONLY: i64 = 1;
 const UPDATE_ONLY: i64 = 2;
@@ -271,14 +271,7 @@ pub(crate) fn apply(bins: &mut Vec<Bin>, name: BinName, op_type: u8, value: &[u8
         _ => return Err(OpError(rc::BIN_NOT_FOUND)),
     };
     let bytes = new.encode();
-    match pos {
-        Some(i) => bins[i].value = bytes,
-        None => bins.push(Bin {
-            name,
-            ptype: particle::HLL,
-            value: bytes,
-        }),
-    }
+    store_bytes(bins, pos, name, particle::HLL, bytes);
     Ok(result)
 }
 

@@ -297,7 +297,7 @@ fn read(
                 match v {
                     Ok(v) => write_value_op(&mut w, o.op_type, o.name, v, respond_all),
                     Err(OpError(code)) => {
-                        drop(w);
+                        w.finish();
                         out.truncate(start);
                         write_result(out, code, u32::from(r.generation), 0, slot);
                         return code;

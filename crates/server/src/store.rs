@@ -74,6 +74,21 @@ pub struct Bin {
     pub value: Vec<u8>,
 }
 
+/// Replaces the bytes of the bin at `pos` (keeping its particle type), or appends bin
+/// `name` of type `ptype` when there is none.
+pub(crate) fn store_bytes(
+    bins: &mut Vec<Bin>,
+    pos: Option<usize>,
+    name: BinName,
+    ptype: u8,
+    value: Vec<u8>,
+) {
+    match pos.and_then(|i| bins.get_mut(i)) {
+        Some(b) => b.value = value,
+        None => bins.push(Bin { name, ptype, value }),
+    }
+}
+
 /// A stored record.
 #[derive(Debug, Clone)]
 pub struct Record {

@@ -6,7 +6,6 @@ mod common;
 
 use aeropy_protocol::msg::{self, op, MsgHeader};
 use aeropy_protocol::{frame, result_code as rc};
-use aeropy_server::{Cluster, ClusterConfig};
 use common::*;
 
 fn scan_frame(
@@ -298,11 +297,7 @@ fn batch_with_filter_expression() {
 
 #[test]
 fn concurrent_clients_on_three_nodes() {
-    let c = Cluster::start(ClusterConfig {
-        nodes: 3,
-        ..ClusterConfig::default()
-    })
-    .unwrap();
+    let c = cluster(3);
     let hosts = c.hosts();
     let threads: Vec<_> = (0..6)
         .map(|t| {
@@ -419,17 +414,7 @@ fn geo_and_string_index_queries() {
             range.extend_from_slice(&(value.len() as u32).to_be_bytes());
             range.extend_from_slice(value);
         }
-        let mut f = Vec::new();
-        let h = MsgHeader {
-            info1: msg::INFO1_READ,
-            ..MsgHeader::default()
-        };
-        let mut wr = msg::MsgWriter::start(&mut f, &h);
-        wr.namespace_field(b"test")
-            .set_field(b"geo")
-            .field(msg::field::INDEX_RANGE, &range);
-        wr.finish();
-        f
+        index_query(Some(b"geo"), &range)
     };
     let region = br#"{"type":"Polygon","coordinates":[[[0,0],[10,0],[10,10],[0,10],[0,0]]]}"#;
     let recs = exchange(&mut s, &query("loc", 23, region), true);

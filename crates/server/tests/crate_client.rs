@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)] // test code: a failed unwrap is a failed test
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aeropy_server::{Cluster, ClusterConfig};
@@ -15,7 +16,7 @@ use aerospike::query::Filter;
 use aerospike::task::Task;
 use aerospike::{
     as_bin, as_key, BatchOperation, BatchPolicy, BatchReadPolicy, Bins, Client, ClientPolicy,
-    PartitionFilter, QueryPolicy, ReadPolicy, Statement, Value, WritePolicy,
+    PartitionFilter, QueryPolicy, ReadPolicy, Recordset, Statement, Value, WritePolicy,
 };
 use aerospike::{as_list, as_val, AdminPolicy, CollectionIndexType, IndexType};
 use futures::StreamExt;
@@ -48,6 +49,20 @@ async fn put_get_all(client: &Client, round: i64, n: i64) {
         assert_eq!(rec.bins.get("round"), Some(&Value::Int(round)));
         assert_eq!(rec.bins.get("s"), Some(&Value::String(format!("v{i}"))));
     }
+}
+
+/// The int bin "i" of every record of a scan/query, sorted.
+async fn sorted_i(rs: Arc<Recordset>) -> Vec<i64> {
+    let mut v: Vec<i64> = rs
+        .into_stream()
+        .map(|r| match r.unwrap().bins.get("i") {
+            Some(Value::Int(i)) => *i,
+            other => panic!("bin i = {other:?}"),
+        })
+        .collect()
+        .await;
+    v.sort_unstable();
+    v
 }
 
 fn totals(c: &Cluster) -> (u64, u64) {
@@ -147,15 +162,7 @@ async fn crate_client_tends_three_nodes() {
         .query(&QueryPolicy::default(), PartitionFilter::all(), stmt)
         .await
         .unwrap();
-    let mut seen: Vec<i64> = rs
-        .into_stream()
-        .map(|r| match r.unwrap().bins.get("i") {
-            Some(Value::Int(i)) => *i,
-            other => panic!("bin i = {other:?}"),
-        })
-        .collect()
-        .await;
-    seen.sort_unstable();
+    let seen = sorted_i(rs).await;
     assert_eq!(seen, (0..300).collect::<Vec<_>>());
     assert_eq!(totals(&cluster).1, 0, "scans misrouted");
 
@@ -205,15 +212,7 @@ async fn crate_client_tends_three_nodes() {
         .query(&QueryPolicy::default(), PartitionFilter::all(), stmt)
         .await
         .unwrap();
-    let mut hits: Vec<i64> = rs
-        .into_stream()
-        .map(|r| match r.unwrap().bins.get("i") {
-            Some(Value::Int(i)) => *i,
-            other => panic!("bin i = {other:?}"),
-        })
-        .collect()
-        .await;
-    hits.sort_unstable();
+    let hits = sorted_i(rs).await;
     assert_eq!(hits, (10..20).collect::<Vec<_>>());
     client
         .drop_index(&ap, "test", "crate", "crate_i")

@@ -272,18 +272,7 @@ fn errors_and_limits() {
         rc::PARAMETER_ERROR
     );
     // secondary-index queries without the index: 201
-    let query = |range: &[u8]| {
-        let mut f = Vec::new();
-        let h = MsgHeader {
-            info1: msg::INFO1_READ,
-            ..MsgHeader::default()
-        };
-        let mut wr = msg::MsgWriter::start(&mut f, &h);
-        wr.namespace_field(b"test")
-            .field(msg::field::INDEX_RANGE, range);
-        wr.finish();
-        f
-    };
+    let query = |range: &[u8]| index_query(None, range);
     let mut range = vec![1, 1, b'a', 1, 0, 0, 0, 8];
     range.extend_from_slice(&1i64.to_be_bytes());
     range.extend_from_slice(&[0, 0, 0, 8]);
@@ -299,82 +288,28 @@ fn errors_and_limits() {
 #[test]
 fn incr_append_touch_operate() {
     let (_c, mut s) = start();
+    // every command here is on key "k" of set "o"
+    let k = |s: &mut std::net::TcpStream, h: MsgHeader, ops: &[(u8, u8, &str, Vec<u8>)]| {
+        one(s, &request("test", "o", "k", h, ops))
+    };
+    let float = |v: f64| v.to_be_bytes().to_vec();
     let put = [
         (op::WRITE, 1, "n", int(1)),
         (op::WRITE, 3, "s", b"b".to_vec()),
-        (op::WRITE, 2, "f", 1.5f64.to_be_bytes().to_vec()),
+        (op::WRITE, 2, "f", float(1.5)),
     ];
-    one(&mut s, &request("test", "o", "k", w(), &put));
-    assert_eq!(
-        one(
-            &mut s,
-            &request("test", "o", "k", w(), &[(op::INCR, 1, "n", int(41))])
-        )
-        .header
-        .generation,
-        2
-    );
-    assert_eq!(
-        one(
-            &mut s,
-            &request(
-                "test",
-                "o",
-                "k",
-                w(),
-                &[(op::INCR, 2, "f", 1.0f64.to_be_bytes().to_vec())]
-            )
-        )
-        .rc(),
-        0
-    );
-    let r = one(
-        &mut s,
-        &request("test", "o", "k", w(), &[(op::INCR, 1, "s", int(1))]),
-    );
+    k(&mut s, w(), &put);
+    let r = k(&mut s, w(), &[(op::INCR, 1, "n", int(41))]);
+    assert_eq!(r.header.generation, 2);
+    assert_eq!(k(&mut s, w(), &[(op::INCR, 2, "f", float(1.0))]).rc(), 0);
+    let r = k(&mut s, w(), &[(op::INCR, 1, "s", int(1))]);
     assert_eq!((r.rc(), r.header.generation), (rc::BIN_TYPE_ERROR, 3));
-    assert_eq!(
-        one(
-            &mut s,
-            &request("test", "o", "k", w(), &[(op::INCR, 2, "n", int(1))])
-        )
-        .rc(),
-        rc::BIN_TYPE_ERROR
-    );
-    one(
-        &mut s,
-        &request(
-            "test",
-            "o",
-            "k",
-            w(),
-            &[(op::APPEND, 3, "s", b"c".to_vec())],
-        ),
-    );
-    one(
-        &mut s,
-        &request(
-            "test",
-            "o",
-            "k",
-            w(),
-            &[(op::PREPEND, 3, "s", b"a".to_vec())],
-        ),
-    );
-    assert_eq!(
-        one(
-            &mut s,
-            &request(
-                "test",
-                "o",
-                "k",
-                w(),
-                &[(op::APPEND, 4, "s", b"c".to_vec())]
-            )
-        )
-        .rc(),
-        rc::BIN_TYPE_ERROR
-    );
+    let r = k(&mut s, w(), &[(op::INCR, 2, "n", int(1))]);
+    assert_eq!(r.rc(), rc::BIN_TYPE_ERROR);
+    k(&mut s, w(), &[(op::APPEND, 3, "s", b"c".to_vec())]);
+    k(&mut s, w(), &[(op::PREPEND, 3, "s", b"a".to_vec())]);
+    let r = k(&mut s, w(), &[(op::APPEND, 4, "s", b"c".to_vec())]);
+    assert_eq!(r.rc(), rc::BIN_TYPE_ERROR);
     // operate: reads see earlier ops, writes answer nothing without RESPOND_ALL_OPS
     let rw = MsgHeader {
         info1: msg::INFO1_READ,
@@ -387,24 +322,16 @@ fn incr_append_touch_operate() {
         (op::READ, 0, "f", vec![]),
         (op::TOUCH, 0, "", vec![]),
     ];
-    let r = one(
-        &mut s,
-        &request(
-            "test",
-            "o",
-            "k",
-            MsgHeader {
-                record_ttl: 100,
-                ..rw
-            },
-            &ops,
-        ),
-    );
+    let with_ttl = MsgHeader {
+        record_ttl: 100,
+        ..rw
+    };
+    let r = k(&mut s, with_ttl, &ops);
     assert_eq!(r.rc(), 0);
     assert_eq!(r.ops.len(), 3);
     assert_eq!(r.bin("n"), Some((1, int(52))));
     assert_eq!(r.bin("s"), Some((3, b"abc".to_vec())));
-    assert_eq!(r.bin("f"), Some((2, 2.5f64.to_be_bytes().to_vec())));
+    assert_eq!(r.bin("f"), Some((2, float(2.5))));
     assert!(r.header.record_ttl > 0);
     // RESPOND_ALL_OPS: one reply op per request op, in order
     let all = MsgHeader {
@@ -416,7 +343,7 @@ fn incr_append_touch_operate() {
         (op::READ, 0, "x", vec![]),
         (op::READ, 0, "zz", vec![]),
     ];
-    let r = one(&mut s, &request("test", "o", "k", all, &ops));
+    let r = k(&mut s, all, &ops);
     let shape: Vec<_> = r.ops.iter().map(|o| (o.0, o.1, o.2.clone())).collect();
     assert_eq!(
         shape,
@@ -427,36 +354,20 @@ fn incr_append_touch_operate() {
         ]
     );
     // touch on a missing record
-    assert_eq!(
-        one(
-            &mut s,
-            &request("test", "o", "none", w(), &[(op::TOUCH, 0, "", vec![])])
-        )
-        .rc(),
-        rc::KEY_NOT_FOUND
-    );
+    let touch = [(op::TOUCH, 0, "", vec![])];
+    let r = one(&mut s, &request("test", "o", "none", w(), &touch));
+    assert_eq!(r.rc(), rc::KEY_NOT_FOUND);
     // DELETE_ALL then write inside one operate: only the new bin survives
     let ops = [
         (op::DELETE_ALL, 0, "", vec![]),
         (op::WRITE, 1, "only", int(1)),
     ];
-    one(&mut s, &request("test", "o", "k", w(), &ops));
-    assert_eq!(
-        one(&mut s, &request("test", "o", "k", r_all(), &[]))
-            .ops
-            .len(),
-        1
-    );
+    k(&mut s, w(), &ops);
+    assert_eq!(k(&mut s, r_all(), &[]).ops.len(), 1);
     // writing NULL to every bin deletes the record
-    let r = one(
-        &mut s,
-        &request("test", "o", "k", w(), &[(op::WRITE, 0, "only", vec![])]),
-    );
+    let r = k(&mut s, w(), &[(op::WRITE, 0, "only", vec![])]);
     assert_eq!((r.rc(), r.header.generation), (0, 0));
-    assert_eq!(
-        one(&mut s, &request("test", "o", "k", r_all(), &[])).rc(),
-        rc::KEY_NOT_FOUND
-    );
+    assert_eq!(k(&mut s, r_all(), &[]).rc(), rc::KEY_NOT_FOUND);
 }
 
 #[test]
@@ -508,11 +419,7 @@ fn ttl_expiry_and_defaults() {
 
 #[test]
 fn info_commands() {
-    let c = Cluster::start(ClusterConfig {
-        nodes: 3,
-        ..ClusterConfig::default()
-    })
-    .unwrap();
+    let c = cluster(3);
     let hosts = c.hosts();
     let mut s = connect(&hosts[1]);
     let cmds = [

@@ -162,6 +162,15 @@ fn checked_end(bytes: &[u8], start: usize, len: usize) -> Result<usize> {
     Ok(end)
 }
 
+/// Splits the next size-prefixed section (a field or an op) off `rest`: the bytes after
+/// its size word.
+fn next_section<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let (size, tail) = rest.split_first_chunk::<4>()?;
+    let (section, tail) = tail.split_at_checked(u32::from_be_bytes(*size) as usize)?;
+    *rest = tail;
+    Some(section)
+}
+
 /// Iterator over validated fields.
 #[derive(Debug, Clone)]
 pub struct FieldIter<'a> {
@@ -171,10 +180,7 @@ pub struct FieldIter<'a> {
 impl<'a> Iterator for FieldIter<'a> {
     type Item = Field<'a>;
     fn next(&mut self) -> Option<Field<'a>> {
-        let size = u32::from_be_bytes(self.rest.get(..4)?.try_into().ok()?) as usize;
-        let ftype = *self.rest.get(4)?;
-        let data = self.rest.get(5..4 + size)?;
-        self.rest = self.rest.get(4 + size..)?;
+        let (&ftype, data) = next_section(&mut self.rest)?.split_first()?;
         Some(Field { ftype, data })
     }
 }
@@ -188,20 +194,16 @@ pub struct OpIter<'a> {
 impl<'a> Iterator for OpIter<'a> {
     type Item = Op<'a>;
     fn next(&mut self) -> Option<Op<'a>> {
-        let size = u32::from_be_bytes(self.rest.get(..4)?.try_into().ok()?) as usize;
-        let hdr = self.rest.get(4..8)?;
-        let name_len = hdr[3] as usize;
-        let name = self.rest.get(8..8 + name_len)?;
-        let value = self.rest.get(8 + name_len..4 + size)?;
-        let op = Op {
-            op_type: hdr[0],
-            particle_type: hdr[1],
-            flags: hdr[2],
+        let section = next_section(&mut self.rest)?;
+        let (&[op_type, particle_type, flags, name_len], rest) = section.split_first_chunk()?;
+        let (name, value) = rest.split_at_checked(usize::from(name_len))?;
+        Some(Op {
+            op_type,
+            particle_type,
+            flags,
             name,
             value,
-        };
-        self.rest = self.rest.get(4 + size..)?;
-        Some(op)
+        })
     }
 }
 

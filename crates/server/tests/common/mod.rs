@@ -11,9 +11,18 @@ use aeropy_protocol::info;
 use aeropy_protocol::msg::{self, Message, MsgHeader, MsgWriter, RecordIter};
 use aeropy_server::{Cluster, ClusterConfig};
 
+/// A cluster of `nodes` nodes on free ports.
+pub fn cluster(nodes: usize) -> Cluster {
+    Cluster::start(ClusterConfig {
+        nodes,
+        ..ClusterConfig::default()
+    })
+    .unwrap()
+}
+
 /// A one-node cluster on a free port and a connection to it.
 pub fn start() -> (Cluster, TcpStream) {
-    let c = Cluster::start(ClusterConfig::default()).unwrap();
+    let c = cluster(1);
     let s = connect(&c.hosts()[0]);
     (c, s)
 }
@@ -154,6 +163,24 @@ pub fn request(
     }
     w.finish();
     buf
+}
+
+/// A secondary-index query frame on namespace `test` (and `set`) with an INDEX_RANGE
+/// payload.
+pub fn index_query(set: Option<&[u8]>, range: &[u8]) -> Vec<u8> {
+    let mut f = Vec::new();
+    let h = MsgHeader {
+        info1: msg::INFO1_READ,
+        ..MsgHeader::default()
+    };
+    let mut wr = MsgWriter::start(&mut f, &h);
+    wr.namespace_field(b"test");
+    if let Some(set) = set {
+        wr.set_field(set);
+    }
+    wr.field(msg::field::INDEX_RANGE, range);
+    wr.finish();
+    f
 }
 
 pub fn one(s: &mut TcpStream, frame: &[u8]) -> Rec {
