@@ -400,13 +400,7 @@ impl Client {
         let mut packed = Vec::new();
         ser.pack(&mut packed, args, 0)?;
         let (record, _) = record_message(|w| {
-            begin_key_command(
-                p,
-                w,
-                &k.key,
-                &write_header(&p.base, &m, 0),
-                p.base.send_key,
-            );
+            begin_key_command(p, w, &k.key, &write_header(&p.base, &m, 0), p.base.send_key);
             w.field(field::UDF_FILENAME, module.as_bytes());
             w.field(field::UDF_FUNCTION, function.as_bytes());
             w.field(field::UDF_ARGLIST, &packed);

@@ -30,7 +30,7 @@ pub(crate) fn begin_key_command(
 }
 
 /// The Aerospike client.
-#[pyclass(module = "aerospike", name = "Client", frozen)]
+#[pyclass(module = "aerospike", name = "Client", frozen, subclass)]
 pub struct Client {
     pub(crate) settings: Settings,
     /// The connected core and the process that connected it (sockets and the tend
@@ -907,6 +907,284 @@ impl Client {
             d.set_item("progress_pct", i.progress_pct)?;
             d.set_item("records_scanned", i.records_read)?;
             Ok(d)
+        })
+    }
+
+    /// Creates a user with `roles`; returns 0.
+    #[pyo3(signature = (username, password, roles, policy=None))]
+    fn admin_create_user<'py>(
+        &self,
+        py: Python<'py>,
+        username: &str,
+        password: &str,
+        roles: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_create_user_impl(py, username, password, roles, policy)
+        })
+    }
+
+    /// Removes a user; returns 0.
+    #[pyo3(signature = (username, policy=None))]
+    fn admin_drop_user<'py>(
+        &self,
+        py: Python<'py>,
+        username: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_simple(
+                py,
+                aeropy_core::admin::command::DROP_USER,
+                &[(aeropy_core::admin::field::USER, username.as_bytes())],
+                policy,
+            )
+        })
+    }
+
+    /// Changes the connected user's own password; returns 0.
+    #[pyo3(signature = (username, password, policy=None))]
+    fn admin_change_password<'py>(
+        &self,
+        py: Python<'py>,
+        username: &str,
+        password: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_password_impl(py, username, password, true, policy)
+        })
+    }
+
+    /// Sets a user's password (user administrators); returns 0.
+    #[pyo3(signature = (username, password, policy=None))]
+    fn admin_set_password<'py>(
+        &self,
+        py: Python<'py>,
+        username: &str,
+        password: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_password_impl(py, username, password, false, policy)
+        })
+    }
+
+    /// Adds roles to a user; returns 0.
+    #[pyo3(signature = (username, roles, policy=None))]
+    fn admin_grant_roles<'py>(
+        &self,
+        py: Python<'py>,
+        username: &str,
+        roles: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_user_roles(
+                py,
+                aeropy_core::admin::command::GRANT_ROLES,
+                username,
+                roles,
+                policy,
+            )
+        })
+    }
+
+    /// Removes roles from a user; returns 0.
+    #[pyo3(signature = (username, roles, policy=None))]
+    fn admin_revoke_roles<'py>(
+        &self,
+        py: Python<'py>,
+        username: &str,
+        roles: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_user_roles(
+                py,
+                aeropy_core::admin::command::REVOKE_ROLES,
+                username,
+                roles,
+                policy,
+            )
+        })
+    }
+
+    /// `{"roles", "read_info", "write_info", "conns_in_use"}` of a user.
+    #[pyo3(signature = (user, policy=None))]
+    fn admin_query_user_info<'py>(
+        &self,
+        py: Python<'py>,
+        user: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            self.admin_query_impl(py, crate::security::Query::Users, Some(user), policy)
+        })
+    }
+
+    /// `{user: {"roles", ...}}` of every user.
+    #[pyo3(signature = (policy=None))]
+    fn admin_query_users_info<'py>(
+        &self,
+        py: Python<'py>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            self.admin_query_impl(py, crate::security::Query::Users, None, policy)
+        })
+    }
+
+    /// Creates a role with privileges, an allowlist and quotas; returns 0.
+    #[pyo3(signature = (role, privileges, policy=None, whitelist=None, read_quota=None, write_quota=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn admin_create_role<'py>(
+        &self,
+        py: Python<'py>,
+        role: &str,
+        privileges: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+        whitelist: Option<&Bound<'py, PyAny>>,
+        read_quota: Option<&Bound<'py, PyAny>>,
+        write_quota: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_create_role_impl(
+                py,
+                role,
+                privileges,
+                policy,
+                whitelist,
+                read_quota,
+                write_quota,
+            )
+        })
+    }
+
+    /// Removes a role; returns 0.
+    #[pyo3(signature = (role, policy=None))]
+    fn admin_drop_role<'py>(
+        &self,
+        py: Python<'py>,
+        role: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_simple(
+                py,
+                aeropy_core::admin::command::DROP_ROLE,
+                &[(aeropy_core::admin::field::ROLE, role.as_bytes())],
+                policy,
+            )
+        })
+    }
+
+    /// Adds privileges to a role; returns 0.
+    #[pyo3(signature = (role, privileges, policy=None))]
+    fn admin_grant_privileges<'py>(
+        &self,
+        py: Python<'py>,
+        role: &str,
+        privileges: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_role_privileges(
+                py,
+                aeropy_core::admin::command::GRANT_PRIVILEGES,
+                role,
+                privileges,
+                policy,
+            )
+        })
+    }
+
+    /// Removes privileges from a role; returns 0.
+    #[pyo3(signature = (role, privileges, policy=None))]
+    fn admin_revoke_privileges<'py>(
+        &self,
+        py: Python<'py>,
+        role: &str,
+        privileges: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_role_privileges(
+                py,
+                aeropy_core::admin::command::REVOKE_PRIVILEGES,
+                role,
+                privileges,
+                policy,
+            )
+        })
+    }
+
+    /// `{"privileges", "whitelist", "read_quota", "write_quota"}` of a role.
+    #[pyo3(signature = (role, policy=None))]
+    fn admin_query_role<'py>(
+        &self,
+        py: Python<'py>,
+        role: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            self.admin_query_impl(py, crate::security::Query::Roles, Some(role), policy)
+        })
+    }
+
+    /// `{role: {"privileges", ...}}` of every role.
+    #[pyo3(signature = (policy=None))]
+    fn admin_query_roles<'py>(
+        &self,
+        py: Python<'py>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            self.admin_query_impl(py, crate::security::Query::Roles, None, policy)
+        })
+    }
+
+    /// Sets (None or []: clears) a role's allowlist of client addresses; returns 0.
+    #[pyo3(signature = (role, whitelist, policy=None))]
+    fn admin_set_whitelist<'py>(
+        &self,
+        py: Python<'py>,
+        role: &str,
+        whitelist: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            {
+                self.admin_role_extras(
+                    py,
+                    aeropy_core::admin::command::SET_WHITELIST,
+                    role,
+                    [whitelist, None, None],
+                    policy,
+                )
+            }
+        })
+    }
+
+    /// Sets a role's read/write quotas (records per second); returns 0.
+    #[pyo3(signature = (role, read_quota=None, write_quota=None, policy=None))]
+    fn admin_set_quotas<'py>(
+        &self,
+        py: Python<'py>,
+        role: &str,
+        read_quota: Option<&Bound<'py, PyAny>>,
+        write_quota: Option<&Bound<'py, PyAny>>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_role_extras(
+                py,
+                aeropy_core::admin::command::SET_QUOTAS,
+                role,
+                [None, read_quota, write_quota],
+                policy,
+            )
         })
     }
 }

@@ -14,6 +14,7 @@ mod logging;
 mod operate;
 mod query;
 mod record;
+mod security;
 mod serialization;
 mod server;
 

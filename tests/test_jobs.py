@@ -234,3 +234,23 @@ def test_scan_apply_encoding_matches_recording(recording: tuple[Proxy, Any]) -> 
     assert infos == [[f"query-show:id={job}"]]
     recorded_info = info_lines(next(f for f in recorded if frame_type(f) == 1))
     assert recorded_info[0].split("=")[0] == "query-show:id"
+
+
+def test_background_jobs_on_three_nodes(tmp_path: Any) -> None:
+    """Each node runs the job over the partitions it masters: every record once."""
+    path = tmp_path / "job3.lua"
+    path.write_text(UDF)
+    with Server(nodes=3) as srv:
+        c = aerospike.client(srv.config).connect()
+        try:
+            c.udf_put(str(path))
+            keys = [("test", "three", i) for i in range(30)]
+            for k in keys:
+                c.put(k, {"n": 0})
+            done(c, c.scan_apply("test", "three", "job3", "add", ["n", 1]))
+            scan = c.scan("test", "three")
+            scan.add_ops([ops.increment("n", 10)])
+            done(c, scan.execute_background())
+            assert values(c, keys, "n") == [11] * len(keys)
+        finally:
+            c.close()

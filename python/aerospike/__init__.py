@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import exception, predicates, serialization
-from ._aerospike import Client, Query, Scan, __version__, calc_digest, get_partition_id
+from ._aerospike import Query, Scan, __version__, calc_digest, get_partition_id
 from ._constants import *
 from ._logging import set_log_handler, set_log_level
+from ._seed_methods import Client
 from .geojson import GeoJSON, geodata, geojson
 from .serialization import set_deserializer, set_serializer, unset_serializers
 

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any, Callable, final
 
-from typing_extensions import Self, TypeAlias
+from typing_extensions import Self, TypeAlias, disjoint_base
 
 _Key: TypeAlias = tuple[str, str | None, Any] | tuple[str, str | None, Any, Any]
 _Meta: TypeAlias = dict[str, int]
@@ -14,7 +14,7 @@ __version__: str
 def calc_digest(ns: str, set: str | None, key: int | str | bytes | bytearray) -> bytearray: ...
 def get_partition_id(digest: bytes | bytearray) -> int: ...
 
-@final
+@disjoint_base
 class Client:
     def __new__(cls, config: dict[str, Any]) -> Self: ...
     def connect(self, username: str | None = None, password: str | None = None) -> Self: ...
@@ -236,6 +236,60 @@ class Client:
         self, job_id: int, module: str, policy: dict[str, Any] | None = None
     ) -> dict[str, int]: ...
     def scan_info(self, scan_id: int, policy: dict[str, Any] | None = None) -> dict[str, int]: ...
+    def admin_create_user(
+        self, username: str, password: str, roles: list[str], policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def admin_drop_user(self, username: str, policy: dict[str, Any] | None = None) -> int: ...
+    def admin_change_password(
+        self, username: str, password: str, policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def admin_set_password(
+        self, username: str, password: str, policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def admin_grant_roles(
+        self, username: str, roles: list[str], policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def admin_revoke_roles(
+        self, username: str, roles: list[str], policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def admin_query_user_info(
+        self, user: str, policy: dict[str, Any] | None = None
+    ) -> dict[str, Any]: ...
+    def admin_query_users_info(
+        self, policy: dict[str, Any] | None = None
+    ) -> dict[str, dict[str, Any]]: ...
+    def admin_create_role(
+        self,
+        role: str,
+        privileges: list[dict[str, Any]],
+        policy: dict[str, Any] | None = None,
+        whitelist: list[str] | None = None,
+        read_quota: int | None = None,
+        write_quota: int | None = None,
+    ) -> int: ...
+    def admin_drop_role(self, role: str, policy: dict[str, Any] | None = None) -> int: ...
+    def admin_grant_privileges(
+        self, role: str, privileges: list[dict[str, Any]], policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def admin_revoke_privileges(
+        self, role: str, privileges: list[dict[str, Any]], policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def admin_query_role(
+        self, role: str, policy: dict[str, Any] | None = None
+    ) -> dict[str, Any]: ...
+    def admin_query_roles(
+        self, policy: dict[str, Any] | None = None
+    ) -> dict[str, dict[str, Any]]: ...
+    def admin_set_whitelist(
+        self, role: str, whitelist: list[str] | None, policy: dict[str, Any] | None = None
+    ) -> int: ...
+    def admin_set_quotas(
+        self,
+        role: str,
+        read_quota: int | None = None,
+        write_quota: int | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> int: ...
 
 @final
 class Scan:

@@ -8,14 +8,16 @@ did; reads (and removes with a ``return_type``) return the operation's result.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Optional
 
 from aerospike_helpers.operations import list_operations as lops
 from aerospike_helpers.operations import map_operations as mops
 
+from . import exception
 from ._aerospike import Client as _CoreClient
 
 _P = inspect.Parameter
+_O = Optional[dict[str, Any]]
 _Build = Callable[..., dict[str, Any]]
 
 # name -> (the method's own parameters after key and bin, builder, returns its result,
@@ -122,15 +124,13 @@ def _method(
         + [_P(n, _P.POSITIONAL_OR_KEYWORD, default=None) for n in optional]
     )
 
+    writes = not name.startswith(("list_get", "list_size", "map_get", "map_size"))
+
     def call(*args: Any, **kwargs: Any) -> Any:
         a = sig.bind(*args, **kwargs).arguments
         extra = (a.get("map_policy"),) if map_policy else ()
         op = build(a["bin"], *(a[p] for p in params), *extra)
-        meta = (
-            None
-            if returns and name.startswith(("list_get", "list_size", "map_get", "map_size"))
-            else a.get("meta")
-        )
+        meta = a.get("meta") if writes else None
         _, _, bins = a["self"].operate(a["key"], [op], meta, a.get("policy"))
         return bins.get(a["bin"]) if returns else 0
 
@@ -147,6 +147,252 @@ class Client(_CoreClient):
     """The Aerospike client (see ``aerospike.client``), with the seed's list/map methods."""
 
     __slots__ = ()
+    __module__ = "aerospike"
+
+    if TYPE_CHECKING:  # the methods made below, for type checkers; _O: meta/policy dicts
+
+        def list_append(
+            self, key: Any, bin: str, val: Any, meta: _O = None, policy: _O = None
+        ) -> int: ...
+        def list_extend(
+            self, key: Any, bin: str, items: Any, meta: _O = None, policy: _O = None
+        ) -> int: ...
+        def list_insert(
+            self, key: Any, bin: str, index: Any, val: Any, meta: _O = None, policy: _O = None
+        ) -> int: ...
+        def list_insert_items(
+            self, key: Any, bin: str, index: Any, items: Any, meta: _O = None, policy: _O = None
+        ) -> int: ...
+        def list_pop(
+            self, key: Any, bin: str, index: Any, meta: _O = None, policy: _O = None
+        ) -> Any: ...
+        def list_pop_range(
+            self, key: Any, bin: str, index: Any, count: Any, meta: _O = None, policy: _O = None
+        ) -> Any: ...
+        def list_remove(
+            self, key: Any, bin: str, index: Any, meta: _O = None, policy: _O = None
+        ) -> int: ...
+        def list_remove_range(
+            self, key: Any, bin: str, index: Any, count: Any, meta: _O = None, policy: _O = None
+        ) -> int: ...
+        def list_clear(self, key: Any, bin: str, meta: _O = None, policy: _O = None) -> int: ...
+        def list_set(
+            self, key: Any, bin: str, index: Any, val: Any, meta: _O = None, policy: _O = None
+        ) -> int: ...
+        def list_get(
+            self, key: Any, bin: str, index: Any, meta: _O = None, policy: _O = None
+        ) -> Any: ...
+        def list_get_range(
+            self, key: Any, bin: str, index: Any, count: Any, meta: _O = None, policy: _O = None
+        ) -> Any: ...
+        def list_trim(
+            self, key: Any, bin: str, index: Any, count: Any, meta: _O = None, policy: _O = None
+        ) -> int: ...
+        def list_size(self, key: Any, bin: str, meta: _O = None, policy: _O = None) -> Any: ...
+        def map_put(
+            self,
+            key: Any,
+            bin: str,
+            map_key: Any,
+            val: Any,
+            map_policy: _O = None,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> int: ...
+        def map_put_items(
+            self,
+            key: Any,
+            bin: str,
+            items: Any,
+            map_policy: _O = None,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> int: ...
+        def map_increment(
+            self,
+            key: Any,
+            bin: str,
+            map_key: Any,
+            incr: Any,
+            map_policy: _O = None,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> int: ...
+        def map_decrement(
+            self,
+            key: Any,
+            bin: str,
+            map_key: Any,
+            decr: Any,
+            map_policy: _O = None,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> int: ...
+        def map_size(self, key: Any, bin: str, meta: _O = None, policy: _O = None) -> Any: ...
+        def map_clear(self, key: Any, bin: str, meta: _O = None, policy: _O = None) -> int: ...
+        def map_remove_by_key(
+            self,
+            key: Any,
+            bin: str,
+            map_key: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_remove_by_key_list(
+            self,
+            key: Any,
+            bin: str,
+            list: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_remove_by_key_range(
+            self,
+            key: Any,
+            bin: str,
+            map_key: Any,
+            range: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_remove_by_value(
+            self, key: Any, bin: str, val: Any, return_type: Any, meta: _O = None, policy: _O = None
+        ) -> Any: ...
+        def map_remove_by_value_list(
+            self,
+            key: Any,
+            bin: str,
+            list: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_remove_by_value_range(
+            self,
+            key: Any,
+            bin: str,
+            val: Any,
+            range: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_remove_by_index(
+            self,
+            key: Any,
+            bin: str,
+            index: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_remove_by_index_range(
+            self,
+            key: Any,
+            bin: str,
+            index: Any,
+            range: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_remove_by_rank(
+            self,
+            key: Any,
+            bin: str,
+            rank: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_remove_by_rank_range(
+            self,
+            key: Any,
+            bin: str,
+            rank: Any,
+            range: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_get_by_key(
+            self,
+            key: Any,
+            bin: str,
+            map_key: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_get_by_key_range(
+            self,
+            key: Any,
+            bin: str,
+            map_key: Any,
+            range: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_get_by_value(
+            self, key: Any, bin: str, val: Any, return_type: Any, meta: _O = None, policy: _O = None
+        ) -> Any: ...
+        def map_get_by_value_range(
+            self,
+            key: Any,
+            bin: str,
+            val: Any,
+            range: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_get_by_index(
+            self,
+            key: Any,
+            bin: str,
+            index: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_get_by_index_range(
+            self,
+            key: Any,
+            bin: str,
+            index: Any,
+            range: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_get_by_rank(
+            self,
+            key: Any,
+            bin: str,
+            rank: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+        def map_get_by_rank_range(
+            self,
+            key: Any,
+            bin: str,
+            rank: Any,
+            range: Any,
+            return_type: Any,
+            meta: _O = None,
+            policy: _O = None,
+        ) -> Any: ...
+
+        llist: Callable[..., NoReturn]
+        lmap: Callable[..., NoReturn]
+        lset: Callable[..., NoReturn]
+        lstack: Callable[..., NoReturn]
 
     def map_set_policy(self, key: Any, bin: str, map_policy: dict[str, Any]) -> int:
         """Sets the map policy (order, write mode) of the map in ``bin``; returns 0."""
@@ -156,3 +402,21 @@ class Client(_CoreClient):
 
 for _name, _spec in _METHODS.items():
     setattr(Client, _name, _method(_name, *_spec))
+
+
+def _removed(name: str) -> Callable[..., Any]:
+    def call(self: Client, *args: Any, **kwargs: Any) -> Any:
+        raise exception.make(
+            -1,
+            f"{name}() is not built: large data types (llist, lmap, lset, lstack) were "
+            "removed from Aerospike servers in 2018; use list and map bins with "
+            "aerospike_helpers list/map operations instead",
+        )
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = f"Large data type ``{name}``: removed from servers in 2018; raises ClientError."
+    return call
+
+
+for _name in ("llist", "lmap", "lset", "lstack"):
+    setattr(Client, _name, _removed(_name))

@@ -22,6 +22,11 @@ impl Credentials {
             credential: hash_password(password)?,
         })
     }
+
+    /// The bcrypt hash sent as CREDENTIAL (and as OLD_PASSWORD when changing it).
+    pub fn credential(&self) -> &str {
+        &self.credential
+    }
 }
 
 /// `bcrypt(password)` with the protocol's fixed salt, as a 60-character `$2a$10$...`.

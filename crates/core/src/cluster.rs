@@ -309,6 +309,11 @@ fn tend_loop(weak: Weak<Inner>, stop: std::sync::mpsc::Receiver<()>, interval: D
 }
 
 impl Cluster {
+    /// The credentials the cluster logs in with, if any.
+    pub fn credentials(&self) -> Option<&crate::auth::Credentials> {
+        self.inner.cfg.credentials.as_ref()
+    }
+
     /// Seeds the cluster, waits for the first partition map, starts tending.
     pub fn connect(cfg: ClusterConfig) -> Result<Cluster> {
         if cfg.hosts.is_empty() {

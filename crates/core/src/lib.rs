@@ -2,6 +2,7 @@
 //! blocking sockets, and the record commands. The PyO3 crate is one front door; Rust
 //! programs use [`Client`] with [`value::Value`] directly.
 
+pub mod admin;
 pub mod auth;
 pub mod batch;
 pub mod client;

@@ -331,6 +331,18 @@ impl Node {
         request: &[u8],
         deadline: Option<Instant>,
         idle: Option<Duration>,
+        on_body: impl FnMut(&[u8]) -> Result<bool>,
+    ) -> Result<()> {
+        self.send_stream_of(frame::TYPE_MSG, request, deadline, idle, on_body)
+    }
+
+    /// `send_stream` for replies of proto type `msg_type` (3 messages, 2 admin).
+    pub(crate) fn send_stream_of(
+        &self,
+        msg_type: u8,
+        request: &[u8],
+        deadline: Option<Instant>,
+        idle: Option<Duration>,
         mut on_body: impl FnMut(&[u8]) -> Result<bool>,
     ) -> Result<()> {
         let next = |deadline: Option<Instant>| match idle {
@@ -348,7 +360,7 @@ impl Node {
         let mut out = Vec::new();
         let mut t = exchange(sock, request, next(deadline), &mut out)?;
         loop {
-            if t != frame::TYPE_MSG {
+            if t != msg_type {
                 return Err(Error::Parse(format!("unexpected reply message type {t}")));
             }
             if on_body(&out)? {

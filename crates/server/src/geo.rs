@@ -21,9 +21,12 @@ enum J {
     Str(String),
     Arr(Vec<J>),
     Obj(Vec<(String, J)>),
+    /// `true`, `false`, `null`.
     Other,
 }
 
+/// A strict JSON reader (as jansson, which the server uses): the whole text must be
+/// one well-formed value.
 struct P<'a> {
     s: &'a [u8],
     i: usize,
@@ -32,9 +35,23 @@ struct P<'a> {
 
 impl P<'_> {
     fn ws(&mut self) {
-        while self.s.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+        while self
+            .s
+            .get(self.i)
+            .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+        {
             self.i += 1;
         }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn document(mut self) -> Option<J> {
+        let v = self.value()?;
+        self.ws();
+        (self.i == self.s.len()).then_some(v)
     }
 
     fn value(&mut self) -> Option<J> {
@@ -43,22 +60,25 @@ impl P<'_> {
         if self.depth > 64 {
             return None;
         }
-        let v = match *self.s.get(self.i)? {
+        let v = match self.peek()? {
             b'[' => {
                 self.i += 1;
                 let mut items = Vec::new();
-                loop {
-                    self.ws();
-                    if self.s.get(self.i) == Some(&b']') {
-                        self.i += 1;
-                        break;
-                    }
-                    items.push(self.value()?);
-                    self.ws();
-                    match self.s.get(self.i)? {
-                        b',' => self.i += 1,
-                        b']' => {}
-                        _ => return None,
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.i += 1;
+                } else {
+                    loop {
+                        items.push(self.value()?);
+                        self.ws();
+                        match self.peek()? {
+                            b',' => self.i += 1,
+                            b']' => {
+                                self.i += 1;
+                                break;
+                            }
+                            _ => return None,
+                        }
                     }
                 }
                 J::Arr(items)
@@ -66,102 +86,186 @@ impl P<'_> {
             b'{' => {
                 self.i += 1;
                 let mut fields = Vec::new();
-                loop {
-                    self.ws();
-                    if self.s.get(self.i) == Some(&b'}') {
-                        self.i += 1;
-                        break;
-                    }
-                    let J::Str(k) = self.value()? else {
-                        return None;
-                    };
-                    self.ws();
-                    if self.s.get(self.i) != Some(&b':') {
-                        return None;
-                    }
+                self.ws();
+                if self.peek() == Some(b'}') {
                     self.i += 1;
-                    fields.push((k, self.value()?));
-                    self.ws();
-                    match self.s.get(self.i)? {
-                        b',' => self.i += 1,
-                        b'}' => {}
-                        _ => return None,
+                } else {
+                    loop {
+                        self.ws();
+                        let k = self.string()?;
+                        self.ws();
+                        if self.peek()? != b':' {
+                            return None;
+                        }
+                        self.i += 1;
+                        fields.push((k, self.value()?));
+                        self.ws();
+                        match self.peek()? {
+                            b',' => self.i += 1,
+                            b'}' => {
+                                self.i += 1;
+                                break;
+                            }
+                            _ => return None,
+                        }
                     }
                 }
                 J::Obj(fields)
             }
-            b'"' => {
-                self.i += 1;
-                let start = self.i;
-                while *self.s.get(self.i)? != b'"' {
-                    self.i += if self.s[self.i] == b'\\' { 2 } else { 1 };
-                }
-                let text = String::from_utf8_lossy(self.s.get(start..self.i)?).into_owned();
-                self.i += 1;
-                J::Str(text)
+            b'"' => J::Str(self.string()?),
+            b't' | b'f' | b'n' => {
+                let rest = self.s.get(self.i..)?;
+                let lit = [&b"true"[..], b"false", b"null"]
+                    .into_iter()
+                    .find(|l| rest.starts_with(l))?;
+                self.i += lit.len();
+                J::Other
             }
-            _ => {
-                let start = self.i;
-                while self
-                    .s
-                    .get(self.i)
-                    .is_some_and(|c| !b",]} \t\r\n".contains(c))
-                {
-                    self.i += 1;
-                }
-                let tok = std::str::from_utf8(self.s.get(start..self.i)?).ok()?;
-                tok.parse::<f64>().map(J::Num).unwrap_or(J::Other)
-            }
+            _ => J::Num(self.number()?),
         };
         self.depth -= 1;
         Some(v)
     }
-}
 
-fn field<'a>(o: &'a [(String, J)], k: &str) -> Option<&'a J> {
-    o.iter().find(|(n, _)| n == k).map(|(_, v)| v)
-}
-
-fn pos(j: &J) -> Option<(f64, f64)> {
-    match j {
-        J::Arr(v) => match v.as_slice() {
-            [J::Num(x), J::Num(y), ..] => Some((*x, *y)),
-            _ => None,
-        },
-        _ => None,
+    /// A string (the cursor on its opening quote); escapes are checked, kept raw.
+    fn string(&mut self) -> Option<String> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.i += 1;
+        let start = self.i;
+        loop {
+            match self.peek()? {
+                b'"' => break,
+                b'\\' => {
+                    self.i += 1;
+                    match self.peek()? {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 1,
+                        b'u' => {
+                            let hex = self.s.get(self.i + 1..self.i + 5)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) || hex == b"0000" {
+                                return None;
+                            }
+                            self.i += 5;
+                        }
+                        _ => return None,
+                    }
+                }
+                c if c < 0x20 => return None,
+                _ => self.i += 1,
+            }
+        }
+        let text = std::str::from_utf8(self.s.get(start..self.i)?).ok()?;
+        self.i += 1;
+        Some(text.to_owned())
     }
+
+    /// A number: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`; integers must fit
+    /// 64 bits.
+    fn number(&mut self) -> Option<f64> {
+        let start = self.i;
+        let digits = |p: &mut Self| {
+            let from = p.i;
+            while p.peek().is_some_and(|c| c.is_ascii_digit()) {
+                p.i += 1;
+            }
+            p.i - from
+        };
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        let first = self.peek()?;
+        let n = digits(self);
+        if n == 0 || (first == b'0' && n > 1) {
+            return None;
+        }
+        let mut integer = true;
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            integer = false;
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            integer = false;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if digits(self) == 0 {
+                return None;
+            }
+        }
+        let tok = std::str::from_utf8(self.s.get(start..self.i)?).ok()?;
+        if integer {
+            tok.parse::<i64>().ok().map(|i| i as f64)
+        } else {
+            tok.parse::<f64>().ok().filter(|f| f.is_finite())
+        }
+    }
+}
+
+/// Object member `k` (the last one wins, as in jansson).
+fn field<'a>(o: &'a [(String, J)], k: &str) -> Option<&'a J> {
+    o.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v)
+}
+
+/// A position: exactly `[lon, lat]`, both numbers, a valid latitude/longitude.
+fn pos(j: &J) -> Option<(f64, f64)> {
+    let J::Arr(v) = j else { return None };
+    let [J::Num(lon), J::Num(lat)] = v.as_slice() else {
+        return None;
+    };
+    (lat.abs() <= 90.0 && lon.abs() <= 180.0).then_some((*lon, *lat))
+}
+
+/// A loop: at least 4 positions once repeated neighbours are dropped, and closed.
+fn ring(j: &J) -> Option<Vec<(f64, f64)>> {
+    let J::Arr(ps) = j else { return None };
+    let mut points: Vec<(f64, f64)> = ps.iter().map(pos).collect::<Option<_>>()?;
+    points.dedup();
+    (points.len() >= 4 && points.first() == points.last()).then_some(points)
 }
 
 fn rings(j: &J) -> Option<Vec<Vec<(f64, f64)>>> {
     let J::Arr(rs) = j else { return None };
-    rs.iter()
-        .map(|r| match r {
-            J::Arr(ps) => ps.iter().map(pos).collect(),
-            _ => None,
-        })
-        .collect()
+    rs.iter().map(ring).collect()
 }
 
-/// Parses a GeoJSON geometry (or a Feature wrapping one).
+/// Parses GeoJSON as the server accepts it: a Point, Polygon, MultiPolygon or
+/// AeroCircle geometry, or a Feature wrapping one. Anything else is invalid (160).
 pub(crate) fn parse(text: &str) -> Option<Shape> {
     let J::Obj(o) = (P {
         s: text.as_bytes(),
         i: 0,
         depth: 0,
     })
-    .value()?
+    .document()?
     else {
         return None;
     };
-    if let Some(J::Obj(g)) = field(&o, "geometry") {
-        let inner = J::Obj(g.clone());
-        return shape_of(&inner);
+    match field(&o, "type")? {
+        J::Str(t) if t == "Feature" => match field(&o, "geometry")? {
+            J::Obj(g) => geometry(g),
+            _ => None,
+        },
+        _ => geometry(&o),
     }
-    shape_of(&J::Obj(o))
 }
 
-fn shape_of(j: &J) -> Option<Shape> {
-    let J::Obj(o) = j else { return None };
+/// Validates a GEOJSON particle (flags, cells, then the JSON text), as written to a
+/// bin: `Err(160)` when the server would refuse it.
+pub(crate) fn validate_particle(value: &[u8]) -> Result<(), u8> {
+    aeropy_protocol::particle::decode_geojson(value)
+        .ok()
+        .and_then(|(_, _, json)| std::str::from_utf8(json).ok())
+        .and_then(parse)
+        .map(|_| ())
+        .ok_or(aeropy_protocol::result_code::GEO_INVALID_GEOJSON)
+}
+
+fn geometry(o: &[(String, J)]) -> Option<Shape> {
     let J::Str(t) = field(o, "type")? else {
         return None;
     };
@@ -262,5 +366,59 @@ mod tests {
         );
         let multi = parse(r#"{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,5]]]]}"#).unwrap();
         assert!(relate(&p(5.8, 5.2), &multi));
+    }
+
+    /// What the server's GeoJSON parser refuses (geojson.cc): bad JSON, unknown types,
+    /// coordinates of the wrong shape, out-of-range positions, open or short loops.
+    #[test]
+    fn invalid_geojson_is_refused() {
+        for bad in [
+            r#"{"type": "Point", "coordinates": "nowhere"}"#,
+            "nowhere",
+            "",
+            r#"{"type":"Point","coordinates":[1,2]} trailing"#,
+            r#"{"type":"Point","coordinates":[1,2],}"#,
+            r#"{"type":"Point","coordinates":[1,2,3]}"#,
+            r#"{"type":"Point","coordinates":[1]}"#,
+            r#"{"type":"Point","coordinates":[1,"2"]}"#,
+            r#"{"type":"Point","coordinates":[181,0]}"#,
+            r#"{"type":"Point","coordinates":[0,-90.5]}"#,
+            r#"{"type":"Point","coordinates":[01,2]}"#,
+            r#"{"type":"Point","coordinates":[1.,2]}"#,
+            r#"{"type":"Point","coordinates":[NaN,2]}"#,
+            r#"{"type":"Point"}"#,
+            r#"{"coordinates":[1,2]}"#,
+            r#"{"type":7,"coordinates":[1,2]}"#,
+            r#"{"type":"LineString","coordinates":[[1,2],[3,4]]}"#,
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}"#,
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}"#,
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,0],[0,0]]]}"#,
+            r#"{"type":"Polygon","coordinates":[[0,0]]}"#,
+            r#"{"type":"MultiPolygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#,
+            r#"{"type":"AeroCircle","coordinates":[[0,0]]}"#,
+            r#"{"type":"AeroCircle","coordinates":[[0,0],"1"]}"#,
+            r#"{"type":"Feature","geometry":{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}}"#,
+            r#"{"type":"Feature","geometry":[1,2]}"#,
+            r#"{"type":"Point","coordinates":[1,2],"n":"a\u0000"}"#,
+        ] {
+            assert!(parse(bad).is_none(), "accepted {bad}");
+            let particle = aeropy_protocol::particle::encode_geojson(bad.as_bytes());
+            assert_eq!(validate_particle(&particle), Err(160), "{bad}");
+        }
+        for good in [
+            r#" {"type" : "Point", "coordinates": [-122.5, 37.25e0] } "#,
+            r#"{"type":"Point","coordinates":[180,-90],"extra":{"a":[true,false,null]}}"#,
+            r#"{"type":"Polygon","coordinates":[]}"#,
+            r#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,0],[1,1],[0,0]]]}"#,
+            r#"{"type":"MultiPolygon","coordinates":[]}"#,
+            r#"{"type":"AeroCircle","coordinates":[[1,2],-3.5]}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+            r#"{"type":"Point","coordinates":[1,2],"name":"caf\u00e9 \"x\""}"#,
+        ] {
+            assert!(parse(good).is_some(), "refused {good}");
+            let particle = aeropy_protocol::particle::encode_geojson(good.as_bytes());
+            assert_eq!(validate_particle(&particle), Ok(()), "{good}");
+        }
+        assert_eq!(validate_particle(&[0, 0]), Err(160), "short particle");
     }
 }

@@ -9,7 +9,7 @@ use aeropy_protocol::{particle, result_code as rc};
 use crate::cluster::Shared;
 use crate::exp::Filter;
 use crate::ops::{self, OpError};
-use crate::store::{record_size, Bin, BinName, Namespace, Now, Record};
+use crate::store::{Bin, BinName, Namespace, Now, Record};
 
 /// Largest record accepted (the 1 MiB write-block of the default configuration).
 pub const MAX_RECORD_SIZE: usize = 1024 * 1024;
@@ -17,7 +17,6 @@ pub const MAX_RECORD_SIZE: usize = 1024 * 1024;
 const MAX_TTL: u32 = 10 * 365 * 24 * 3600;
 const TTL_NEVER: u32 = u32::MAX;
 const TTL_KEEP: u32 = u32::MAX - 1;
-const TTL_CLIENT_DEFAULT: u32 = u32::MAX - 2;
 
 /// One single-record command: header flags plus the fields and ops of the message (or
 /// of a batch row).
@@ -267,12 +266,20 @@ fn read(
         write_result(out, code, 0, 0, slot);
         return code;
     }
+    let get_all = req.info1 & msg::INFO1_GET_ALL != 0;
+    let no_bins = req.info1 & msg::INFO1_GET_NO_BINS != 0;
+    if !no_bins && !get_all && req.msg.header.n_ops == 0 {
+        // read.c: "bin op(s) expected, none present".
+        let code = rc::PARAMETER_ERROR;
+        write_result(out, code, u32::from(r.generation), r.void_time, slot);
+        return code;
+    }
     let header = reply_header(rc::OK, u32::from(r.generation), r.void_time, slot);
     let start = out.len();
     let mut w = MsgWriter::start_record(out, &header);
-    if req.info1 & msg::INFO1_GET_NO_BINS == 0 {
+    if !no_bins {
         let respond_all = req.info2 & msg::INFO2_RESPOND_ALL_OPS != 0;
-        if req.msg.header.n_ops == 0 || req.info1 & msg::INFO1_GET_ALL != 0 {
+        if get_all {
             for b in &r.bins {
                 w.op(op::READ, b.ptype, b.name.as_bytes(), &b.value);
             }
@@ -371,8 +378,16 @@ fn generation_ok(req: &Request, current: u16) -> bool {
     }
 }
 
-/// Void time for a write: 0 = namespace default, -1 never, -2 keep, else now + ttl.
-fn void_time(ttl: u32, ns: &Namespace, existing: Option<u32>, now: &Now) -> Result<u32, u8> {
+/// Void time for a write (the same rules for bin ops and record UDFs, write.c /
+/// udf.c): 0 = namespace default, 0xFFFFFFFF never, 0xFFFFFFFE keep (the default on a
+/// record being created), else now + ttl; anything above ten years (the client-only
+/// 0xFFFFFFFD "client default" included) is a parameter error.
+pub(crate) fn void_time(
+    ttl: u32,
+    ns: &Namespace,
+    existing: Option<u32>,
+    now: &Now,
+) -> Result<u32, u8> {
     let from_ttl = |t: u32| {
         if t == 0 {
             0
@@ -383,10 +398,93 @@ fn void_time(ttl: u32, ns: &Namespace, existing: Option<u32>, now: &Now) -> Resu
     match ttl {
         TTL_NEVER => Ok(0),
         TTL_KEEP => Ok(existing.unwrap_or_else(|| from_ttl(ns.default_ttl))),
-        0 | TTL_CLIENT_DEFAULT => Ok(from_ttl(ns.default_ttl)),
+        0 => Ok(from_ttl(ns.default_ttl)),
         t if t > MAX_TTL => Err(rc::PARAMETER_ERROR),
         t => Ok(from_ttl(t)),
     }
+}
+
+/// What a write starts from and leaves behind, for [`commit`].
+pub(crate) struct Commit<'a> {
+    /// The bins the record ends with.
+    pub bins: Vec<Bin>,
+    /// Whether the write started from the bins of a live record (not a create, not a
+    /// record-level replace): a write that leaves no bins then deletes the record;
+    /// otherwise there was nothing to delete and it fails with 2.
+    pub had_bins: bool,
+    /// From [`void_time`].
+    pub void_time: u32,
+    /// Set name for a record being created.
+    pub set: &'a [u8],
+    /// Key to store (`None` keeps the stored one).
+    pub key: Option<&'a [u8]>,
+}
+
+/// The end of every write (bin ops, record UDFs): deletes the record when no bin is
+/// left, enforces the record size limit on the record as it will be stored, bumps the
+/// generation and stores it. Returns the generation and void time to answer with (0
+/// and 0 for a delete). `part` must hold no expired record for `digest` (see [`live`]).
+pub(crate) fn commit(
+    part: &mut crate::store::PartitionMap,
+    digest: &[u8; 20],
+    c: Commit,
+    now: &Now,
+) -> Result<(u16, u32), u8> {
+    if c.bins.is_empty() {
+        // write.c: a write leaving no bins deletes the record - or, when there was
+        // none, fails with "not found" (nothing is created).
+        if !c.had_bins {
+            return Err(rc::KEY_NOT_FOUND);
+        }
+        part.remove(digest);
+        return Ok((0, 0));
+    }
+    let existing = part.get(digest);
+    let record = Record {
+        set: existing.map_or_else(|| Box::from(c.set), |r| r.set.clone()),
+        key: c
+            .key
+            .map(Box::from)
+            .or_else(|| existing.and_then(|r| r.key.clone())),
+        generation: next_generation(existing.map(|r| r.generation)),
+        void_time: c.void_time,
+        lut_nanos: now.nanos,
+        bins: c.bins,
+    };
+    if record.size() > MAX_RECORD_SIZE {
+        return Err(rc::RECORD_TOO_BIG);
+    }
+    let answer = (record.generation, record.void_time);
+    part.insert(*digest, record);
+    Ok(answer)
+}
+
+/// The checks write.c makes on the ops before touching the record: at least one op,
+/// and no op a record-level replace cannot honour (touch, bin delete, delete-all,
+/// incr/append/prepend, CDT/bit/HLL modify).
+fn write_policies(req: &Request) -> Result<(), u8> {
+    if req.msg.header.n_ops == 0 {
+        return Err(rc::PARAMETER_ERROR);
+    }
+    if req.info3 & (msg::INFO3_CREATE_OR_REPLACE | msg::INFO3_REPLACE_ONLY) == 0 {
+        return Ok(());
+    }
+    let refused = |o: &aeropy_protocol::msg::Op| match o.op_type {
+        op::WRITE => o.particle_type == particle::NULL,
+        op::TOUCH
+        | op::DELETE_ALL
+        | op::INCR
+        | op::APPEND
+        | op::PREPEND
+        | op::CDT_MODIFY
+        | op::BITS_MODIFY
+        | op::HLL_MODIFY => true,
+        _ => false,
+    };
+    if req.msg.ops().any(|o| refused(&o)) {
+        return Err(rc::PARAMETER_ERROR);
+    }
+    Ok(())
 }
 
 fn write(
@@ -405,6 +503,12 @@ fn write(
         write_result(out, code, u32::from(generation), 0, slot);
         code
     };
+    // Checked before anything else, as write.c does.
+    if req.info2 & msg::INFO2_DELETE == 0 {
+        if let Err(code) = write_policies(req) {
+            return fail(out, code, 0);
+        }
+    }
     // The filter applies to the record as it is; a record being created has nothing
     // to test.
     if let Some(code) = existing.and_then(|r| filtered(filter, r, &now)) {
@@ -424,13 +528,14 @@ fn write(
         part.remove(digest);
         return fail(out, rc::OK, 0);
     }
-    if existing.is_some() && req.info2 & msg::INFO2_CREATE_ONLY != 0 {
-        return fail(out, rc::KEY_EXISTS, cur_gen);
-    }
     if existing.is_none() && req.info3 & (msg::INFO3_UPDATE_ONLY | msg::INFO3_REPLACE_ONLY) != 0 {
         return fail(out, rc::KEY_NOT_FOUND, 0);
     }
-    if existing.is_some() && !generation_ok(req, cur_gen) {
+    if existing.is_some() && req.info2 & msg::INFO2_CREATE_ONLY != 0 {
+        return fail(out, rc::KEY_EXISTS, cur_gen);
+    }
+    // A record being created has generation 0: EQ needs 0, GT anything above.
+    if !generation_ok(req, cur_gen) {
         return fail(out, rc::GENERATION_ERROR, cur_gen);
     }
     let existed = existing.is_some();
@@ -533,44 +638,28 @@ fn write(
         return fail(out, code, cur_gen);
     }
 
-    if bins.is_empty() {
-        // Writing NULL to every bin (or DELETE_ALL) deletes the record.
-        if existed {
-            part.remove(digest);
+    let commit_result = commit(
+        &mut part,
+        digest,
+        Commit {
+            bins,
+            had_bins: existed && !replace,
+            void_time: new_void,
+            set: req.fields.set.unwrap_or_default(),
+            key: req.fields.key,
+        },
+        &now,
+    );
+    match commit_result {
+        Ok((generation, void_time)) => {
+            patch_header(out, start, rc::OK, u32::from(generation), void_time);
+            rc::OK
         }
-        patch_header(out, start, rc::OK, 0, 0);
-        return rc::OK;
-    }
-    let generation = next_generation(existed.then_some(cur_gen));
-    let key = req.fields.key;
-    if record_size(&bins, key) > MAX_RECORD_SIZE {
-        out.truncate(start);
-        return fail(out, rc::RECORD_TOO_BIG, cur_gen);
-    }
-    match part.get_mut(digest) {
-        Some(r) => {
-            r.bins = bins;
-            r.generation = generation;
-            r.void_time = new_void;
-            r.lut_nanos = now.nanos;
-            if let Some(k) = key {
-                r.key = Some(Box::from(k));
-            }
-        }
-        None => {
-            let record = Record {
-                set: Box::from(req.fields.set.unwrap_or_default()),
-                key: key.map(Box::from),
-                generation,
-                void_time: new_void,
-                lut_nanos: now.nanos,
-                bins,
-            };
-            part.insert(*digest, record);
+        Err(code) => {
+            out.truncate(start);
+            fail(out, code, cur_gen)
         }
     }
-    patch_header(out, start, rc::OK, u32::from(generation), new_void);
-    rc::OK
 }
 
 /// Sets result code, generation and void time of a record header written at `start`.

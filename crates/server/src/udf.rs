@@ -14,8 +14,8 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use crate::lua::{self, RecChange, RecView};
-use crate::record::{live, next_generation, reply_header, write_result, Request, MAX_RECORD_SIZE};
-use crate::store::{Bin, BinName, Namespace, Now, Record, CITRUSLEAF_EPOCH};
+use crate::record::{self, live, reply_header, write_result, Commit, Request};
+use crate::store::{Bin, BinName, Namespace, Now, CITRUSLEAF_EPOCH};
 
 /// Registered modules by file name (`name.lua`).
 #[derive(Default)]
@@ -223,45 +223,26 @@ pub(crate) fn execute(
                     });
                 }
             }
-            if stored.iter().map(|b| b.value.len() + 16).sum::<usize>() + 64 > MAX_RECORD_SIZE {
-                write_result(out, rc::RECORD_TOO_BIG, u32::from(cur_gen), 0, slot);
-                return rc::RECORD_TOO_BIG;
-            }
-            let ttl = match ttl {
-                Some(t) => u32::try_from(t).unwrap_or(u32::MAX),
-                None => req.record_ttl,
-            };
-            let void_time = match ttl {
-                u32::MAX => 0,
-                0 if ns.default_ttl == 0 => 0,
-                0 => now.secs.saturating_add(ns.default_ttl),
-                t if t == u32::MAX - 1 => existing_void.unwrap_or(0),
-                t => now.secs.saturating_add(t),
-            };
-            let generation = next_generation(existing.map(|r| r.generation));
-            let set: Box<[u8]> = existing.map_or_else(
-                || Box::from(req.fields.set.unwrap_or_default()),
-                |r| r.set.clone(),
-            );
-            let key = req
-                .fields
-                .key
-                .map(Box::from)
-                .or_else(|| existing.and_then(|r| r.key.clone()));
-            if stored.is_empty() {
-                part.remove(digest);
-                (0, 0)
-            } else {
-                let record = Record {
-                    set,
-                    key,
-                    generation,
-                    void_time,
-                    lut_nanos: now.nanos,
+            // record.set_ttl(rec, t) takes a uint32 (so -2 is "keep"), as mod-lua.
+            let ttl = ttl.map_or(req.record_ttl, |t| t as u32);
+            let had_bins = existing.is_some();
+            // The same TTL, size and delete-when-empty rules as bin-op writes.
+            let committed = record::void_time(ttl, ns, existing_void, &now).and_then(|void_time| {
+                let c = Commit {
                     bins: stored,
+                    had_bins,
+                    void_time,
+                    set: req.fields.set.unwrap_or_default(),
+                    key: req.fields.key,
                 };
-                part.insert(*digest, record);
-                (u32::from(generation), void_time)
+                record::commit(&mut part, digest, c, &now)
+            });
+            match committed {
+                Ok((generation, void_time)) => (u32::from(generation), void_time),
+                Err(code) => {
+                    write_result(out, code, u32::from(cur_gen), 0, slot);
+                    return code;
+                }
             }
         }
     };
