@@ -4,6 +4,7 @@ PY ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
 RUST_CRATES := -p aeropy-protocol -p aeropy-server -p aeropy-core
+PY_SRC := python tests benchmarks scripts examples docs/conf.py
 
 .PHONY: help
 help: ## show this help
@@ -28,14 +29,15 @@ build-release: install ## build the extension (release) into .venv, for benchmar
 .PHONY: format
 format: install ## format Rust and Python sources
 	cargo fmt --all
-	$(VENV)/bin/ruff format python tests benchmarks scripts
-	$(VENV)/bin/ruff check --fix python tests benchmarks scripts
+	$(VENV)/bin/ruff format $(PY_SRC)
+	$(VENV)/bin/ruff check --fix $(PY_SRC)
 
 .PHONY: lint
 lint: build-dev ## rustfmt, clippy -D warnings, ruff, mypy.stubtest
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	$(VENV)/bin/ruff check python tests benchmarks scripts
+	$(VENV)/bin/ruff check $(PY_SRC)
+	$(VENV)/bin/ruff format --check $(PY_SRC)
 	$(VPY) -m mypy.stubtest aerospike._aerospike --allowlist stubtest-allowlist.txt
 
 .PHONY: test-rust
