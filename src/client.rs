@@ -347,7 +347,8 @@ impl Client {
         calc_digest(py, ns, set, key)
     }
 
-    /// Seed-era info: `{node_name: (None, response)}` for every node (or the given hosts).
+    /// Seed-era info: `{node_name: (None, response)}` for every node (or the given hosts),
+    /// the response without its echoed request; a node that fails raises.
     #[pyo3(signature = (command, hosts=None, policy=None))]
     fn info<'py>(
         &self,
@@ -359,7 +360,8 @@ impl Client {
         self.info_impl(py, command, hosts, policy)
     }
 
-    /// 19.x `info_all`: `{node_name: (None, response)}`.
+    /// 19.x `info_all`: `{node_name: (None, response)}`, the response without its echoed
+    /// request (`"test\n"` for `"namespaces"`); a node that fails raises, as in 19.x.
     #[pyo3(signature = (command, policy=None))]
     fn info_all<'py>(
         &self,

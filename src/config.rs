@@ -310,7 +310,10 @@ const TOP_POLICY_SCALARS: &[&str] = &[
 /// Parses the config dict of `aerospike.client`.
 pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
     let d = dict_of(py, "config", config)?;
-    let mut cluster = ClusterConfig::default();
+    let mut cluster = ClusterConfig {
+        client_name: format!("aeropy-{}", env!("CARGO_PKG_VERSION")),
+        ..ClusterConfig::default()
+    };
     let mut policies = Policies::default();
     policies.write.base.max_retries = 0;
     policies.remove.base.max_retries = 0;
@@ -506,9 +509,7 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
             "cluster_name" => {
                 cluster.cluster_name = (!v.is_none()).then(|| str_of(py, n, &v)).transpose()?
             }
-            "app_id" => {
-                str_of(py, n, &v)?;
-            }
+            "app_id" => cluster.app_id = Some(str_of(py, n, &v)?),
             "tls" => {
                 let td = dict_of(py, n, &v)?;
                 if td

@@ -1,6 +1,6 @@
 //! The one mapping from core errors to `aerospike.exception` classes.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{catch_unwind, AssertUnwindSafe, Location};
 
 use aeropy_core::Error;
 use pyo3::prelude::*;
@@ -18,15 +18,28 @@ impl From<Error> for AsError {
     }
 }
 
-/// Builds the exception instance through `aerospike.exception.make`.
+/// Builds the exception instance through `aerospike.exception.make`. Its `file` and
+/// `line` are the Rust source location of the caller (19.x gives the C source's there):
+/// every helper on the way here is `#[track_caller]`.
+#[track_caller]
 pub fn make_exception(py: Python<'_>, code: i32, msg: &str, in_doubt: bool) -> PyErr {
+    make_exception_at(py, code, msg, in_doubt, Location::caller())
+}
+
+fn make_exception_at(
+    py: Python<'_>,
+    code: i32,
+    msg: &str,
+    in_doubt: bool,
+    at: &'static Location<'static>,
+) -> PyErr {
     let made = MAKE
         .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
             Ok(py.import("aerospike.exception")?.getattr("make")?.unbind())
         })
         .and_then(|make| {
             make.bind(py)
-                .call1((code, msg, py.None(), py.None(), in_doubt))
+                .call1((code, msg, at.file(), at.line(), in_doubt))
         });
     match made {
         Ok(exc) => PyErr::from_value(exc),
@@ -35,22 +48,27 @@ pub fn make_exception(py: Python<'_>, code: i32, msg: &str, in_doubt: bool) -> P
 }
 
 /// The Python exception for a core error.
+#[track_caller]
 pub fn to_pyerr(py: Python<'_>, e: &Error) -> PyErr {
     make_exception(py, e.code(), e.message(), e.in_doubt())
 }
 
 impl From<AsError> for PyErr {
+    #[track_caller]
     fn from(e: AsError) -> PyErr {
-        Python::attach(|py| to_pyerr(py, &e.0))
+        let at = Location::caller();
+        Python::attach(|py| make_exception_at(py, e.0.code(), e.0.message(), e.0.in_doubt(), at))
     }
 }
 
 /// A `ParamError` naming the problem.
+#[track_caller]
 pub fn param_err(py: Python<'_>, msg: impl AsRef<str>) -> PyErr {
     make_exception(py, -2, msg.as_ref(), false)
 }
 
 /// A `ClientError`.
+#[track_caller]
 pub fn client_err(py: Python<'_>, msg: impl AsRef<str>) -> PyErr {
     make_exception(py, -1, msg.as_ref(), false)
 }

@@ -10,6 +10,12 @@ use crate::client::Client;
 use crate::config::CmdPolicy;
 use crate::errors::{guard, param_err, to_pyerr};
 
+/// The response without the echoed request, as the official `info_all` gives it: everything
+/// after the first tab (or the whole text when there is none).
+fn strip_echo(response: &str) -> &str {
+    response.split_once('\t').map_or(response, |(_, rest)| rest)
+}
+
 impl Client {
     pub(crate) fn info_on(
         &self,
@@ -60,8 +66,10 @@ impl Client {
                         continue;
                     }
                 }
+                // As 19.x: the echoed request before the first tab is dropped, and a node
+                // that fails raises (the official client's info_all does not go on).
                 let res = self.info_on(py, n, command, &p)?;
-                out.set_item(n.name(), (py.None(), res))?;
+                out.set_item(n.name(), (py.None(), strip_echo(&res)))?;
             }
             Ok(out)
         })
@@ -156,5 +164,22 @@ impl Client {
             l.append(d)?;
         }
         Ok(l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_echo;
+
+    #[test]
+    fn strip_echo_drops_the_request() {
+        for (raw, want) in [
+            ("namespaces\ttest;bar\n", "test;bar\n"),
+            ("a\t1\nb\t2\n", "1\nb\t2\n"),
+            ("no tab\n", "no tab\n"),
+            ("", ""),
+        ] {
+            assert_eq!(strip_echo(raw), want, "{raw:?}");
+        }
     }
 }

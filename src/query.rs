@@ -224,7 +224,7 @@ impl Common {
         options: Option<&Bound<'py, PyAny>>,
         filter: Option<IndexFilter>,
         base: fn(&Client) -> &CmdPolicy,
-        mut each: impl FnMut(Bound<'py, PyAny>) -> PyResult<bool>,
+        mut each: impl FnMut(Python<'_>, Bound<'_, PyAny>) -> PyResult<bool> + Send,
     ) -> PyResult<()> {
         let client = self.client.get();
         let mut p = client.policy(py, base(client), None)?;
@@ -256,28 +256,32 @@ impl Common {
             spec.no_bins = true;
         }
         let core = client.core(py)?;
-        let replies = py
-            .detach(|| core.query(&spec, &p.base))
-            .map_err(|e| to_pyerr(py, &e))?;
+        let no_bins = spec.no_bins;
         let mut err = None;
-        let res = replies.for_each(|r| {
-            let rec = (|| -> PyResult<Bound<'py, PyAny>> {
-                let key = record_key(py, r)?;
-                let meta = meta_dict(py, r.header.generation, r.header.record_ttl)?;
-                let bins = if spec.no_bins {
-                    py.None().into_bound(py)
-                } else {
-                    client.bins_from_reply(py, r, Shape::Dict)?
-                };
-                Ok(PyTuple::new(py, [key.into_any(), meta.into_any(), bins])?.into_any())
-            })();
-            match rec.and_then(&mut each) {
-                Ok(go_on) => Ok(go_on),
-                Err(e) => {
-                    err = Some(e);
-                    Err(Error::Client(String::new()))
-                }
-            }
+        // Records reach `each` as their reply arrives; the GIL is held only while they
+        // are turned into Python objects and handed on, not while waiting on the socket.
+        let res = py.detach(|| {
+            core.query_each(&spec, &p.base, |r| {
+                Python::attach(|py| {
+                    let rec = (|| -> PyResult<Bound<'_, PyAny>> {
+                        let key = record_key(py, r)?;
+                        let meta = meta_dict(py, r.header.generation, r.header.record_ttl)?;
+                        let bins = if no_bins {
+                            py.None().into_bound(py)
+                        } else {
+                            client.bins_from_reply(py, r, Shape::Dict)?
+                        };
+                        Ok(PyTuple::new(py, [key.into_any(), meta.into_any(), bins])?.into_any())
+                    })();
+                    match rec.and_then(|rec| each(py, rec)) {
+                        Ok(go_on) => Ok(go_on),
+                        Err(e) => {
+                            err = Some(e);
+                            Err(Error::Client(String::new()))
+                        }
+                    }
+                })
+            })
         });
         if let Some(e) = err {
             return Err(e);
@@ -295,12 +299,12 @@ fn results<'py>(
     base: fn(&Client) -> &CmdPolicy,
 ) -> PyResult<Bound<'py, PyList>> {
     c.refuse_aggregation(py)?;
-    let out = PyList::empty(py);
-    c.run(py, policy, options, filter, base, |rec| {
-        out.append(rec)?;
+    let out = PyList::empty(py).unbind();
+    c.run(py, policy, options, filter, base, |py, rec| {
+        out.bind(py).append(rec)?;
         Ok(true)
     })?;
-    Ok(out)
+    Ok(out.into_bound(py))
 }
 
 fn foreach<'py>(
@@ -316,8 +320,9 @@ fn foreach<'py>(
         return Err(param_err(py, "callback must be callable"));
     }
     c.refuse_aggregation(py)?;
-    c.run(py, policy, options, filter, base, |rec| {
-        let r = callback.call1((rec,))?;
+    let callback = callback.clone().unbind();
+    c.run(py, policy, options, filter, base, |py, rec| {
+        let r = callback.bind(py).call1((rec,))?;
         // Returning False stops the scan, as in the official client.
         Ok(!r.is_instance_of::<pyo3::types::PyBool>() || r.is_truthy()?)
     })

@@ -57,18 +57,12 @@ NORMALIZED_FIELDS: dict[int, str] = {
 
 # Scenario -> {what: (recorded, ours)}: differences kept on purpose, asserted exactly.
 DIFFERENCES: dict[str, dict[str, tuple[Any, Any]]] = {
-    # Tending is each client's own: the official client asks `build` (its feature checks),
-    # names itself with `user-agent-set` and polls `peers-generation`; ours reads
-    # `peers-clear-std` on every tend (cheap on the clusters we serve) and sends no user
-    # agent yet. No record command depends on these.
+    # Tending is each client's own: the official client polls `peers-generation`; ours
+    # reads `peers-clear-std` on every tend (cheap on the clusters we serve). No record
+    # command depends on it.
     "connect": {
-        "commands": (["build", "peers-generation", "user-agent-set:value=..."], []),
+        "commands": (["peers-generation"], []),
     },
-    # Built: record_call below rebuilds this request as client.apply (it has no branch for
-    # the UDF_OP field), which refuses the digest-less key and sends nothing. Our
-    # scan_apply request is compared with this recording field by field in
-    # tests/test_jobs.py::test_scan_apply_encoding_matches_recording.
-    "scan_apply+job_info": {"requests": (["single"], [])},
 }
 
 # Scenario -> why it is not built yet. Nothing may be sent: the call raises an
@@ -92,6 +86,7 @@ POLLERS = ("sindex-create:", "udf-put:", "udf-remove:")
 
 FIELD_NS, FIELD_SET, FIELD_KEY, FIELD_DIGEST = 0, 1, 2, 4
 FIELD_INDEX_RANGE, FIELD_UDF_FILE, FIELD_UDF_FUNC, FIELD_UDF_ARGS = 22, 30, 31, 32
+FIELD_UDF_OP, UDF_OP_BACKGROUND = 33, b"\x02"
 FIELD_BATCH = 41
 ROW_REPEAT, ROW_INFO23, ROW_GEN, ROW_TTL, ROW_INFO4 = 0x01, 0x02, 0x04, 0x08, 0x10
 
@@ -516,6 +511,11 @@ def record_call(c: Any, scenario: str, m: Msg) -> Callable[[], Any]:
     if udf is not None:
         args = unpack(m.field(FIELD_UDF_ARGS) or b"\x90")[0]
         func = (m.field(FIELD_UDF_FUNC) or b"").decode()
+        if m.field(FIELD_UDF_OP) == UDF_OP_BACKGROUND and m.field(FIELD_INDEX_RANGE) is None:
+            # A background scan UDF: the job's request, sent to every node.
+            ns = (m.field(FIELD_NS) or b"").decode()
+            set_ = (m.field(FIELD_SET) or b"").decode()
+            return lambda: c.scan_apply(ns, set_, udf.decode(), func, args)
         return lambda: c.apply(key, udf.decode(), func, args, policy)
     if scenario.startswith("operate") or {o.op for o in m.ops} & {3, 4} or (i1 and i2):
         method = c.operate_ordered if scenario == "operate_ordered" else c.operate

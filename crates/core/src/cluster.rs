@@ -33,6 +33,10 @@ pub struct ClusterConfig {
     pub max_tend_failures: u32,
     /// User and hashed password, when the cluster needs a login.
     pub credentials: Option<crate::auth::Credentials>,
+    /// `<client-name>-<version>`, sent in `user-agent-set` to nodes of build 8.1 or later.
+    pub client_name: String,
+    /// The application id of `user-agent-set` (`not-set` when `None`, as the C client).
+    pub app_id: Option<String>,
 }
 
 impl Default for ClusterConfig {
@@ -45,6 +49,8 @@ impl Default for ClusterConfig {
             max_conns_per_node: 100,
             max_tend_failures: 3,
             credentials: None,
+            client_name: format!("aeropy-core-{}", env!("CARGO_PKG_VERSION")),
+            app_id: None,
         }
     }
 }
@@ -85,6 +91,43 @@ fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// Whether a `build` value (`8.1.2.0`) is at least `(major, minor)`.
+fn build_at_least(build: &str, want: (u32, u32)) -> bool {
+    let mut parts = build.split('.').map(|p| p.parse::<u32>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(major), Some(minor)) => (major, minor) >= want,
+        _ => false,
+    }
+}
+
+/// `user-agent-set:value=<base64("1,<client-name>-<version>,<app-id>")>`.
+fn user_agent_command(client_name: &str, app_id: Option<&str>) -> String {
+    let text = format!("1,{client_name},{}", app_id.unwrap_or("not-set"));
+    format!("user-agent-set:value={}", base64(text.as_bytes()))
+}
+
+/// Standard padded base64.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Decodes `replicas`: ns → bitmaps (column 0 = master), at most 3 columns.
 fn parse_replicas(v: &str) -> HashMap<String, Vec<PartitionBitmap>> {
     let mut out = HashMap::new();
@@ -104,7 +147,7 @@ impl Inner {
 
     fn make_node(&self, host: &str, port: u16, expect: Option<&str>) -> Result<Arc<Node>> {
         let addr = resolve(host, port)?;
-        let mut cmds = vec!["node", "partition-generation"];
+        let mut cmds = vec!["node", "partition-generation", "build"];
         if self.cfg.cluster_name.is_some() {
             cmds.push("cluster-name");
         }
@@ -133,7 +176,7 @@ impl Inner {
                 )));
             }
         }
-        Ok(Arc::new(Node::new(
+        let node = Arc::new(Node::new(
             name,
             host.to_string(),
             port,
@@ -141,7 +184,13 @@ impl Inner {
             self.cfg.max_conns_per_node,
             self.cfg.conn_timeout,
             self.cfg.credentials.clone(),
-        )))
+        ));
+        if value(&info, "build").is_some_and(|b| build_at_least(b, (8, 1))) {
+            // As the C client: once per node, on its tend socket; the reply is ignored.
+            let cmd = user_agent_command(&self.cfg.client_name, self.cfg.app_id.as_deref());
+            let _ = node.tend_info(&[&cmd], self.cfg.conn_timeout);
+        }
+        Ok(node)
     }
 
     /// One tend pass. Returns an error only when no node at all can be reached.
@@ -480,6 +529,33 @@ impl Drop for Cluster {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_agent() {
+        // As recorded from the official client 19.3.0 (no app_id).
+        assert_eq!(
+            user_agent_command("python-19.3.0", None),
+            "user-agent-set:value=MSxweXRob24tMTkuMy4wLG5vdC1zZXQ="
+        );
+        for (raw, want) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v")] {
+            assert_eq!(base64(raw.as_bytes()), want);
+        }
+    }
+
+    #[test]
+    fn build_gate() {
+        for (build, want) in [
+            ("8.1.0.0", true),
+            ("8.1", true),
+            ("9.0.0", true),
+            ("8.0.9.9", false),
+            ("7.2.0.1", false),
+            ("", false),
+            ("x.y", false),
+        ] {
+            assert_eq!(build_at_least(build, (8, 1)), want, "{build}");
+        }
+    }
 
     #[test]
     fn replicas() {

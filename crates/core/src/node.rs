@@ -40,6 +40,17 @@ struct Conn<'a> {
     stream: Option<Socket>,
 }
 
+/// What a stream's reader wants after a reply body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// Read the next body.
+    More,
+    /// The stream ended: the socket is clean and goes back to the pool.
+    Done,
+    /// The caller stops early: the socket is closed.
+    Stop,
+}
+
 impl Drop for Conn<'_> {
     fn drop(&mut self) {
         if self.stream.take().is_some() {
@@ -345,6 +356,26 @@ impl Node {
         idle: Option<Duration>,
         mut on_body: impl FnMut(&[u8]) -> Result<bool>,
     ) -> Result<()> {
+        self.stream_of(msg_type, request, deadline, idle, |body| {
+            Ok(if on_body(body)? {
+                Flow::Done
+            } else {
+                Flow::More
+            })
+        })
+    }
+
+    /// Sends `request` and hands every reply body to `on_body` as it arrives, until it
+    /// says `Done` (the socket goes back to the pool) or `Stop` (the socket, with the
+    /// rest of the stream unread, is closed).
+    pub(crate) fn stream_of(
+        &self,
+        msg_type: u8,
+        request: &[u8],
+        deadline: Option<Instant>,
+        idle: Option<Duration>,
+        mut on_body: impl FnMut(&[u8]) -> Result<Flow>,
+    ) -> Result<()> {
         let next = |deadline: Option<Instant>| match idle {
             Some(i) => {
                 let d = Instant::now() + i;
@@ -363,8 +394,11 @@ impl Node {
             if t != msg_type {
                 return Err(Error::Parse(format!("unexpected reply message type {t}")));
             }
-            if on_body(&out)? {
-                break;
+            match on_body(&out)? {
+                Flow::More => {}
+                Flow::Done => break,
+                // Dropping the connection closes it: a half-read socket never goes back.
+                Flow::Stop => return Ok(()),
             }
             t = read_message(sock, next(deadline), &mut out)?;
         }

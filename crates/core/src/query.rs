@@ -6,8 +6,9 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::node::Node;
+use crate::node::{Flow, Node};
 use crate::policy::Policy;
+use aeropy_protocol::frame;
 use aeropy_protocol::msg::{
     self as wire, field, op, Message, MsgHeader, MsgWriter, MAX_BIN_NAME_LEN,
 };
@@ -65,7 +66,7 @@ pub struct QuerySpec {
     pub records_per_second: u32,
 }
 
-/// The reply bodies of a scan or query, every node's, in arrival order.
+/// The records of a scan or query (each its raw reply message), in arrival order.
 #[derive(Debug, Default)]
 pub struct QueryReplies {
     bodies: Vec<Vec<u8>>,
@@ -148,18 +149,24 @@ fn build_request(spec: &QuerySpec, pids: &[u16], policy: &Policy) -> Result<Vec<
     Ok(req)
 }
 
+/// Streams one node's replies: every record to `f` as its reply body arrives. Returns
+/// whether `f` stopped the scan (the socket is then closed, its stream unread).
 fn run_node(
     node: &Node,
     request: &[u8],
     deadline: Option<Instant>,
     idle: Option<std::time::Duration>,
-    out: &mut Vec<Vec<u8>>,
-) -> Result<()> {
-    node.send_stream(request, deadline, idle, |body| {
+    delivered: &mut bool,
+    f: &mut impl FnMut(&[u8], &Message<'_>) -> Result<bool>,
+) -> Result<bool> {
+    let mut stopped = false;
+    node.stream_of(frame::TYPE_MSG, request, deadline, idle, |body| {
         let mut at = 0;
         let mut done = false;
         while at < body.len() {
-            let (r, used) = Message::parse_prefix(&body[at..])?;
+            let raw = &body[at..];
+            let (r, used) = Message::parse_prefix(raw)?;
+            let raw = &raw[..used];
             at += used;
             let h = &r.header;
             let marker = h.info3 & INFO3_PARTITION_DONE != 0;
@@ -171,24 +178,56 @@ fn run_node(
             } else if h.result_code != 0 && !marker {
                 // Errors before the stream starts come as one bare header without LAST.
                 return Err(Error::server(i32::from(h.result_code), false));
+            } else if !marker {
+                *delivered = true;
+                if !f(raw, &r)? {
+                    stopped = true;
+                    return Ok(Flow::Stop);
+                }
             }
         }
-        out.push(body.to_vec());
-        Ok(done)
-    })
+        Ok(if done { Flow::Done } else { Flow::More })
+    })?;
+    Ok(stopped)
 }
 
 impl Client {
     /// Scans (no filter) or queries (with `spec.filter`) every node for the partitions it
-    /// masters; returns every reply body.
+    /// masters; returns every record.
     pub fn query(&self, spec: &QuerySpec, policy: &Policy) -> Result<QueryReplies> {
+        let mut replies = QueryReplies::default();
+        self.query_raw(spec, policy, |raw, _| {
+            replies.bodies.push(raw.to_vec());
+            Ok(true)
+        })?;
+        Ok(replies)
+    }
+
+    /// Scans or queries every node, calling `f` for each record as its reply arrives;
+    /// `f` returns false to stop (the node's socket is closed, no other node is asked).
+    /// A node is retried only while none of its records has been delivered.
+    pub fn query_each(
+        &self,
+        spec: &QuerySpec,
+        policy: &Policy,
+        mut f: impl FnMut(&Message<'_>) -> Result<bool>,
+    ) -> Result<()> {
+        self.query_raw(spec, policy, |_, r| f(r))
+    }
+
+    /// `query_each`, with each record's raw message bytes too.
+    fn query_raw(
+        &self,
+        spec: &QuerySpec,
+        policy: &Policy,
+        mut f: impl FnMut(&[u8], &Message<'_>) -> Result<bool>,
+    ) -> Result<()> {
         let nodes = self.nodes();
         if nodes.is_empty() {
             return Err(Error::Cluster("no node in the cluster".into()));
         }
         let total =
             (!policy.total_timeout.is_zero()).then(|| Instant::now() + policy.total_timeout);
-        let mut replies = QueryReplies::default();
         for node in nodes.iter() {
             let pids = self.cluster().partitions_of(&spec.namespace, node)?;
             if pids.is_empty() {
@@ -198,14 +237,13 @@ impl Client {
             let mut attempt = 0;
             loop {
                 let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
-                let mut got = Vec::new();
-                match run_node(node, &request, total, idle, &mut got) {
-                    Ok(()) => {
-                        replies.bodies.extend(got);
-                        break;
-                    }
+                let mut delivered = false;
+                match run_node(node, &request, total, idle, &mut delivered, &mut f) {
+                    Ok(true) => return Ok(()),
+                    Ok(false) => break,
                     Err(e)
-                        if e.is_retryable()
+                        if !delivered
+                            && e.is_retryable()
                             && attempt < policy.max_retries
                             && total.is_none_or(|d| Instant::now() < d) =>
                     {
@@ -215,7 +253,7 @@ impl Client {
                 }
             }
         }
-        Ok(replies)
+        Ok(())
     }
 }
 
@@ -356,8 +394,7 @@ impl Client {
             (!policy.total_timeout.is_zero()).then(|| Instant::now() + policy.total_timeout);
         let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
         for node in nodes.iter() {
-            let mut got = Vec::new();
-            run_node(node, request, total, idle, &mut got)?;
+            run_node(node, request, total, idle, &mut false, &mut |_, _| Ok(true))?;
         }
         Ok(())
     }

@@ -95,6 +95,8 @@ pub(crate) struct NodeMeta {
     pub port: u16,
     pub live: bool,
     pub partition_generation: i64,
+    /// Rack id reported by `rack-ids` for every namespace (default 0).
+    pub rack: u32,
 }
 
 /// Who owns what. `preferred[pid]` is the configured master; `masters[pid]` the live
@@ -293,6 +295,7 @@ impl Cluster {
                 port: *p,
                 live: true,
                 partition_generation: 1,
+                rack: 0,
             })
             .collect();
         let n = cfg.nodes as u16;
@@ -422,6 +425,27 @@ impl Cluster {
         });
     }
 
+    /// Sets the rack id of each node, in node order (nodes beyond `racks` keep theirs;
+    /// every node starts on rack 0). Info `rack-ids` reports them; a change bumps
+    /// `rebalance-generation`, which rack-aware clients watch before re-reading
+    /// `rack-ids`. Replica placement stays ring order (master = pid % N, prole next).
+    pub fn set_rack_ids(&self, racks: &[u32]) {
+        let mut t = self.shared.topo_mut();
+        let mut changed = false;
+        for (n, r) in t.nodes.iter_mut().zip(racks) {
+            changed |= n.rack != *r;
+            n.rack = *r;
+        }
+        if changed {
+            t.rebalance_generation += 1;
+        }
+    }
+
+    /// Rack id of every node, in node order.
+    pub fn rack_ids(&self) -> Vec<u32> {
+        self.shared.topo().nodes.iter().map(|n| n.rack).collect()
+    }
+
     /// Master node of partition `pid` right now.
     pub fn master_of(&self, pid: u16) -> Option<usize> {
         self.shared.topo().replica(pid, 0)
@@ -471,6 +495,7 @@ mod tests {
                     port: 0,
                     live: true,
                     partition_generation: 1,
+                    rack: 0,
                 })
                 .collect(),
             masters: preferred.clone(),

@@ -136,7 +136,7 @@ fn value(shared: &Shared, idx: usize, state: &mut ConnState, line: &str) -> Stri
             .store
             .namespaces
             .iter()
-            .map(|n| format!("{}:0", n.name))
+            .map(|n| format!("{}:{}", n.name, me.map_or(0, |m| m.rack)))
             .collect::<Vec<_>>()
             .join(";"),
         ("namespaces", []) => shared
@@ -168,8 +168,8 @@ fn value(shared: &Shared, idx: usize, state: &mut ConnState, line: &str) -> Stri
         ("udf-put", []) => shared.udfs.put(&cmd),
         ("udf-get", []) => shared.udfs.get(&cmd),
         ("udf-remove", []) => shared.udfs.remove(&cmd),
-        ("query-show" | "scan-show", []) => shared.jobs.show(&cmd),
-        ("jobs", []) if cmd.param("cmd") == Some("get-job") => shared.jobs.show(&cmd),
+        ("query-show" | "scan-show", []) => shared.jobs.show(idx, &cmd),
+        ("jobs", []) if cmd.param("cmd") == Some("get-job") => shared.jobs.show(idx, &cmd),
         ("sindex-list", []) => shared
             .indexes
             .list(cmd.param("namespace").or_else(|| cmd.param("ns"))),

@@ -26,12 +26,14 @@ struct Job {
     run_ms: u128,
 }
 
-/// Every job seen by the cluster, by task id.
+/// Every job part each node ran, by (node, task id): as on a real cluster, each node
+/// tracks only the records of the partitions it was sent, so clients summing
+/// `query-show` over the nodes get the real total.
 #[derive(Default)]
-pub(crate) struct Jobs(Mutex<BTreeMap<u64, Job>>);
+pub(crate) struct Jobs(Mutex<BTreeMap<(usize, u64), Job>>);
 
 impl Jobs {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Job>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<(usize, u64), Job>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -44,19 +46,20 @@ recs-failed={}:from=embedded",
         )
     }
 
-    /// `query-show[:id=N|trid=N]`, `scan-show…`, `jobs:module=…;cmd=get-job;trid=N`.
-    pub fn show(&self, cmd: &Command) -> String {
+    /// `query-show[:id=N|trid=N]`, `scan-show…`, `jobs:module=…;cmd=get-job;trid=N`
+    /// as answered by node `node` (its own part of each job only).
+    pub fn show(&self, node: usize, cmd: &Command) -> String {
         let jobs = self.lock();
         match cmd.param("id").or_else(|| cmd.param("trid")) {
             None => jobs
-                .iter()
-                .map(|(id, j)| Self::format(*id, j))
+                .range((node, 0)..=(node, u64::MAX))
+                .map(|((_, id), j)| Self::format(*id, j))
                 .collect::<Vec<_>>()
                 .join(";"),
             Some(id) => match id
                 .parse::<u64>()
                 .ok()
-                .and_then(|i| jobs.get(&i).map(|j| (i, j)))
+                .and_then(|i| jobs.get(&(node, i)).map(|j| (i, j)))
             {
                 Some((i, j)) => Self::format(i, j),
                 None => "ERROR:2:job not found".to_string(),
@@ -131,7 +134,7 @@ pub(crate) fn run(
     job.run_ms = started.elapsed().as_millis();
     {
         let mut jobs = shared.jobs.lock();
-        let entry = jobs.entry(task_id).or_default();
+        let entry = jobs.entry((node, task_id)).or_default();
         entry.ns = job.ns;
         entry.set = job.set;
         entry.succeeded += job.succeeded;

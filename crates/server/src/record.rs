@@ -239,6 +239,13 @@ pub(crate) fn live<'p>(
     part.get_mut(digest)
 }
 
+/// Whether the request's KEY field differs from the key stored with `r` (as the
+/// server's `check_msg_key`: only when both exist; a record stored without a key
+/// takes the one sent, and the digest is never recomputed from the key).
+pub(crate) fn key_mismatch(req: &Request, r: &Record) -> bool {
+    matches!((req.fields.key, r.key.as_deref()), (Some(sent), Some(stored)) if sent != stored)
+}
+
 /// Applies the filter expression to an existing record: `Some(code)` to stop with.
 fn filtered(filter: Option<&Filter>, r: &Record, now: &Now) -> Option<u8> {
     match filter.map(|f| f.matches(r, now))? {
@@ -262,6 +269,10 @@ fn read(
         write_result(out, rc::KEY_NOT_FOUND, 0, 0, slot);
         return rc::KEY_NOT_FOUND;
     };
+    if key_mismatch(req, r) {
+        write_result(out, rc::KEY_MISMATCH, 0, 0, slot);
+        return rc::KEY_MISMATCH;
+    }
     if let Some(code) = filtered(filter, r, &now) {
         write_result(out, code, 0, 0, slot);
         return code;
@@ -508,6 +519,10 @@ fn write(
         if let Err(code) = write_policies(req) {
             return fail(out, code, 0);
         }
+    }
+    // read.c / write.c / delete.c: a KEY field that differs from the stored key.
+    if existing.is_some_and(|r| key_mismatch(req, r)) {
+        return fail(out, rc::KEY_MISMATCH, 0);
     }
     // The filter applies to the record as it is; a record being created has nothing
     // to test.

@@ -157,6 +157,10 @@ pub(crate) fn execute(
     let mut part = ns.lock(partition_id(digest));
     let existing = live(&mut part, digest, &now).map(|r| &*r);
     let cur_gen = existing.map_or(0, |r| r.generation);
+    if existing.is_some_and(|r| record::key_mismatch(req, r)) {
+        write_result(out, rc::KEY_MISMATCH, 0, 0, slot);
+        return rc::KEY_MISMATCH;
+    }
     let Some(src) = udfs.source(&module) else {
         let msg = format!("UDF module not found: {module}");
         return reply_failure(out, cur_gen, slot, msg);

@@ -432,3 +432,123 @@ fn geo_and_string_index_queries() {
         .contains("indexname=g_loc:set=geo:bin=loc:type=geo2dsphere"));
     assert!(info1(&mut s, "sindex-stat:namespace=test;indexname=g_name").starts_with("entries=3;"));
 }
+
+/// A background-ops job frame (set `bg`, task 77) over `pids`: `i += 100`.
+fn job_frame(pids: &[u16]) -> Vec<u8> {
+    let mut f = Vec::new();
+    let h = MsgHeader {
+        info2: msg::INFO2_WRITE,
+        ..MsgHeader::default()
+    };
+    let mut wr = msg::MsgWriter::start(&mut f, &h);
+    wr.namespace_field(b"test")
+        .set_field(b"bg")
+        .field_u64(msg::field::TRID, 77);
+    wr.field_with(msg::field::PID_ARRAY, |b| {
+        pids.iter()
+            .for_each(|p| b.extend_from_slice(&p.to_le_bytes()))
+    });
+    wr.op(op::INCR, 1, b"i", &int(100));
+    wr.finish();
+    f
+}
+
+fn recs_succeeded(show: &str) -> u64 {
+    show.split(':')
+        .find_map(|kv| kv.strip_prefix("recs-succeeded="))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn background_job_counts_per_node() {
+    let c = cluster(3);
+    let mut socks: Vec<_> = c.hosts().iter().map(connect).collect();
+    for i in 0..300 {
+        let ops = [(op::WRITE, 1, "i", int(i))];
+        one(
+            &mut socks[0],
+            &request("test", "bg", &i.to_string(), w(), &ops),
+        );
+    }
+    // As the clients do: each node gets the job with the partitions it masters.
+    for (n, s) in socks.iter_mut().enumerate() {
+        let pids: Vec<u16> = (0..4096).filter(|p| c.master_of(*p) == Some(n)).collect();
+        let recs = exchange(s, &job_frame(&pids), true);
+        assert_eq!((recs.len(), recs[0].rc()), (1, 0));
+    }
+    let per_node: Vec<u64> = socks
+        .iter_mut()
+        .map(|s| recs_succeeded(&info1(s, "query-show:id=77")))
+        .collect();
+    assert_eq!(per_node.iter().sum::<u64>(), 300, "{per_node:?}");
+    assert!(per_node.iter().all(|n| *n > 0 && *n < 300), "{per_node:?}");
+    // the listing without an id shows the node's own part too
+    let all = info1(&mut socks[1], "query-show");
+    assert_eq!(recs_succeeded(&all), per_node[1]);
+    for i in 0..300 {
+        let got = one(
+            &mut socks[2],
+            &request("test", "bg", &i.to_string(), r_all(), &[]),
+        );
+        assert_eq!(
+            (got.bin("i"), got.header.generation),
+            (Some((1, int(i + 100))), 2)
+        );
+    }
+}
+
+/// Pages through one partition as the clients do: MAX_RECORDS per request, then
+/// DIGEST_ARRAY with the last digest received; every record comes exactly once, in
+/// descending digest order, and a resume returns only strictly smaller digests.
+#[test]
+fn max_records_and_resume_after_digest() {
+    let (_c, mut s) = start();
+    let pid =
+        aeropy_protocol::digest::partition_id(&aeropy_protocol::digest::digest_str(b"pg", "0"));
+    let keys: Vec<String> = (0..400_000)
+        .map(|i| i.to_string())
+        .filter(|k| {
+            aeropy_protocol::digest::partition_id(&aeropy_protocol::digest::digest_str(b"pg", k))
+                == pid
+        })
+        .take(7)
+        .collect();
+    assert_eq!(keys.len(), 7);
+    for k in &keys {
+        let ops = [(op::WRITE, 1, "i", int(1))];
+        one(&mut s, &request("test", "pg", k, w(), &ops));
+    }
+    let mut want: Vec<[u8; 20]> = keys
+        .iter()
+        .map(|k| aeropy_protocol::digest::digest_str(b"pg", k))
+        .collect();
+    want.sort_unstable_by(|a, b| b.cmp(a));
+    let mut got: Vec<[u8; 20]> = Vec::new();
+    loop {
+        let frame = match got.last() {
+            None => scan_frame("pg", &[pid], &[], 3, 0, &[]),
+            Some(d) => scan_frame("pg", &[], &[*d], 3, 0, &[]),
+        };
+        let recs = exchange(&mut s, &frame, true);
+        let (last, rows) = recs.split_last().unwrap();
+        assert_eq!(last.header.info3 & msg::INFO3_LAST, msg::INFO3_LAST);
+        assert!(rows.len() <= 3);
+        if let Some(prev) = got.last() {
+            assert!(rows.iter().all(|r| r.digest.unwrap() < *prev));
+        }
+        got.extend(rows.iter().map(|r| r.digest.unwrap()));
+        if rows.len() < 3 {
+            break;
+        }
+    }
+    assert_eq!(got, want);
+    // a resume digest that is not stored: strictly smaller digests only
+    let mid = want[3];
+    let mut below = mid;
+    below[19] ^= 1;
+    let expect = want.iter().filter(|d| **d < below).count();
+    let recs = exchange(&mut s, &scan_frame("pg", &[], &[below], 0, 0, &[]), true);
+    assert_eq!(recs.len() - 1, expect);
+}

@@ -287,3 +287,51 @@ async fn crate_client_tends_three_nodes() {
     // ports are free again
     assert!(std::net::TcpListener::bind((host.as_str(), port)).is_ok());
 }
+
+/// Replication factor 2 and per-node racks: the crate reads `rack-ids` and the prole
+/// columns of `replicas`, and `Replica::PreferRack` reads go to the replica on the
+/// client's rack (else the master); none is a misroute.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn crate_client_prefers_its_rack() {
+    let cluster = Cluster::start(ClusterConfig {
+        nodes: 3,
+        namespaces: vec![aeropy_server::NamespaceConfig {
+            replication_factor: 2,
+            ..aeropy_server::NamespaceConfig::new("test")
+        }],
+        ..ClusterConfig::default()
+    })
+    .unwrap();
+    cluster.set_rack_ids(&[1, 2, 3]);
+    let (host, port) = cluster.hosts()[0].clone();
+    let policy = ClientPolicy {
+        tend_interval: 250,
+        rack_ids: Some(vec![2]),
+        ..ClientPolicy::default()
+    };
+    let client = Client::new(&policy, &format!("{host}:{port}"))
+        .await
+        .unwrap();
+    settle(&cluster, &client, 3).await;
+    let wp = WritePolicy::default();
+    let keys: Vec<_> = (0..120).map(|i| as_key!("test", "rack", i)).collect();
+    for (i, k) in keys.iter().enumerate() {
+        client.put(&wp, k, &[as_bin!("i", i as i64)]).await.unwrap();
+    }
+    let mut rp = ReadPolicy::default();
+    rp.base_policy.replica = aerospike::policy::Replica::PreferRack;
+    // node 1 (rack 2) holds pid % 3 == 1 as master and pid % 3 == 0 as prole.
+    let mut want = [0u64; 3];
+    for k in &keys {
+        let pid = aeropy_protocol::digest::partition_id(&k.digest());
+        want[if pid % 3 == 2 { 2 } else { 1 }] += 1;
+    }
+    cluster.reset_counters();
+    for (i, k) in keys.iter().enumerate() {
+        let rec = client.get(&rp, k, Bins::All).await.unwrap();
+        assert_eq!(rec.bins.get("i"), Some(&Value::Int(i as i64)));
+    }
+    let got: Vec<u64> = (0..3).map(|i| cluster.counters(i).requests).collect();
+    assert_eq!(got, want.to_vec());
+    assert_eq!(totals(&cluster).1, 0, "misroutes");
+}

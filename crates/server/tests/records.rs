@@ -596,3 +596,51 @@ fn udf_modules_and_calls() {
         rc::UDF_BAD_RESPONSE
     );
 }
+
+/// Per-node rack ids and replication factor 2: `rack-ids`, `rebalance-generation` and
+/// the prole column of `replicas` (master = pid % N, prole = (pid + 1) % N).
+#[test]
+fn rack_ids_and_prole_replicas() {
+    let cfg = ClusterConfig {
+        nodes: 3,
+        namespaces: vec![
+            NamespaceConfig {
+                replication_factor: 2,
+                ..NamespaceConfig::new("test")
+            },
+            NamespaceConfig::new("bar"),
+        ],
+        ..ClusterConfig::default()
+    };
+    let c = Cluster::start(cfg).unwrap();
+    let mut socks: Vec<_> = c.hosts().iter().map(connect).collect();
+    assert_eq!(info1(&mut socks[1], "rack-ids"), "test:0;bar:0");
+    let gen0: u64 = info1(&mut socks[0], "rebalance-generation")
+        .parse()
+        .unwrap();
+    c.set_rack_ids(&[1, 2, 3]);
+    assert_eq!(c.rack_ids(), vec![1, 2, 3]);
+    for (i, s) in socks.iter_mut().enumerate() {
+        assert_eq!(info1(s, "rack-ids"), format!("test:{0};bar:{0}", i + 1));
+        let g: u64 = info1(s, "rebalance-generation").parse().unwrap();
+        assert_eq!(g, gen0 + 1);
+    }
+    c.set_rack_ids(&[1, 2, 3]); // unchanged: same generation
+    let g: u64 = info1(&mut socks[0], "rebalance-generation")
+        .parse()
+        .unwrap();
+    assert_eq!(g, gen0 + 1);
+    for (i, s) in socks.iter_mut().enumerate() {
+        let r = aeropy_protocol::partitions::parse_replicas(&info1(s, "replicas")).unwrap();
+        assert_eq!((r[0].namespace.as_str(), r[0].replicas.len()), ("test", 2));
+        assert_eq!((r[1].namespace.as_str(), r[1].replicas.len()), ("bar", 1));
+        for pid in 0..4096u16 {
+            let master = usize::from(pid % 3) == i;
+            let prole = usize::from((pid + 1) % 3) == i;
+            assert_eq!(r[0].replicas[0].get(pid), master, "node {i} pid {pid}");
+            assert_eq!(r[0].replicas[1].get(pid), prole, "node {i} pid {pid}");
+            assert_eq!(r[1].replicas[0].get(pid), master);
+        }
+    }
+    assert!(info1(&mut socks[2], "namespace/test").contains("effective_replication_factor=2"));
+}

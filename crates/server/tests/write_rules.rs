@@ -358,3 +358,96 @@ fn udf_and_bin_op_writes_share_the_size_limit() {
     assert_eq!(one(&mut s, &call(n + 1)).rc(), rc::RECORD_TOO_BIG);
     assert_eq!(one(&mut s, &call(n)).rc(), rc::OK);
 }
+
+/// A request on digest(set `km`, `digest_key`) carrying KEY field `key` (a string).
+fn keyed(
+    digest_key: &str,
+    key: Option<&str>,
+    h: MsgHeader,
+    ops: &[(u8, u8, &str, Vec<u8>)],
+) -> Vec<u8> {
+    let d = aeropy_protocol::digest::digest_str(b"km", digest_key);
+    let mut frame = Vec::new();
+    let mut wr = MsgWriter::start(&mut frame, &h);
+    wr.namespace_field(b"test")
+        .set_field(b"km")
+        .digest_field(&d);
+    if let Some(k) = key {
+        let mut v = vec![particle::STRING];
+        v.extend_from_slice(k.as_bytes());
+        wr.field(msg::field::KEY, &v);
+    }
+    if h.info2 & msg::INFO2_WRITE != 0 && h.info2 & msg::INFO2_DELETE == 0 && ops.is_empty() {
+        // a UDF call on the record (module not registered)
+        wr.field(msg::field::UDF_FILENAME, b"nomodule")
+            .field(msg::field::UDF_FUNCTION, b"f")
+            .field(msg::field::UDF_ARGLIST, &[0x90]);
+    }
+    for (o, pt, name, value) in ops {
+        wr.op(*o, *pt, name.as_bytes(), value);
+    }
+    wr.finish();
+    frame
+}
+
+/// read.c / write.c / delete.c / udf.c `check_msg_key`: a KEY field that differs from
+/// the key stored with the record is 19 and changes nothing; without a stored key the
+/// sent key is stored; a missing record is simply missing. The digest is never
+/// recomputed from the key.
+#[test]
+fn key_mismatch_only_against_a_stored_key() {
+    let (_c, mut s) = start();
+    let a = [(op::WRITE, 1, "i", int(1))];
+    let b = [(op::WRITE, 1, "i", int(2))];
+    let del = MsgHeader {
+        info2: msg::INFO2_WRITE | msg::INFO2_DELETE,
+        ..MsgHeader::default()
+    };
+    let exists = MsgHeader {
+        info1: msg::INFO1_READ | msg::INFO1_GET_NO_BINS,
+        ..MsgHeader::default()
+    };
+    assert_eq!(one(&mut s, &keyed("a", Some("a"), w(), &a)).rc(), rc::OK);
+    for h in [r_all(), exists, w(), del] {
+        let ops: &[_] = if h.info2 == msg::INFO2_WRITE { &b } else { &[] };
+        let r = one(&mut s, &keyed("a", Some("other"), h, ops));
+        assert_eq!(r.rc(), rc::KEY_MISMATCH, "{h:?}");
+    }
+    // the UDF path (checked before the module is looked up)
+    assert_eq!(
+        one(&mut s, &keyed("a", Some("other"), w(), &[])).rc(),
+        rc::KEY_MISMATCH
+    );
+    let r = one(&mut s, &keyed("a", Some("a"), r_all(), &[]));
+    assert_eq!(
+        (r.rc(), r.bin("i"), r.header.generation),
+        (0, Some((1, int(1))), 1)
+    );
+    assert_eq!(one(&mut s, &keyed("a", None, r_all(), &[])).rc(), rc::OK);
+    // stored without a key: any key is accepted and then stored
+    assert_eq!(one(&mut s, &keyed("c", None, w(), &a)).rc(), rc::OK);
+    assert_eq!(
+        one(&mut s, &keyed("c", Some("x"), r_all(), &[])).rc(),
+        rc::OK
+    );
+    assert_eq!(one(&mut s, &keyed("c", Some("x"), w(), &b)).rc(), rc::OK);
+    assert_eq!(
+        one(&mut s, &keyed("c", Some("y"), r_all(), &[])).rc(),
+        rc::KEY_MISMATCH
+    );
+    // a missing record: not found, and a write creates it with the sent key
+    assert_eq!(
+        one(&mut s, &keyed("z", Some("q"), r_all(), &[])).rc(),
+        rc::KEY_NOT_FOUND
+    );
+    assert_eq!(one(&mut s, &keyed("z", Some("q"), w(), &a)).rc(), rc::OK);
+    assert_eq!(
+        one(&mut s, &keyed("z", Some("q"), r_all(), &[])).rc(),
+        rc::OK
+    );
+    assert_eq!(
+        one(&mut s, &keyed("z", Some("z"), r_all(), &[])).rc(),
+        rc::KEY_MISMATCH
+    );
+    assert_eq!(one(&mut s, &keyed("a", Some("a"), del, &[])).rc(), rc::OK);
+}

@@ -1,4 +1,5 @@
 //! `aerospike-embedded --host 127.0.0.1 --port 3000 --nodes 3 --namespace test --namespace bar`
+//! (`--rack-ids 1,2,3` puts node i on rack R_i)
 //!
 //! Prints `aerospike-embedded ready host:port,...` once every node accepts, then runs
 //! until SIGINT/SIGTERM and exits 0.
@@ -9,15 +10,22 @@ use std::process::ExitCode;
 use aeropy_server::{Cluster, ClusterConfig, NamespaceConfig};
 
 const USAGE: &str = "usage: aerospike-embedded [--host H] [--port P (0 = free ports)] [--nodes N] \
-[--namespace NAME]... [--default-ttl SECS] [--replication-factor N] [--cluster-name NAME]";
+[--namespace NAME]... [--default-ttl SECS] [--replication-factor N] [--cluster-name NAME] \
+[--rack-ids R0,R1,... (one per node)]";
 
-fn parse_args() -> Result<ClusterConfig, String> {
+struct Args {
+    cfg: ClusterConfig,
+    racks: Vec<u32>,
+}
+
+fn parse_args() -> Result<Args, String> {
     let mut cfg = ClusterConfig {
         port: 3000,
         ..ClusterConfig::default()
     };
     let mut namespaces = Vec::new();
     let (mut ttl, mut rf) = (0u32, 1u8);
+    let mut racks = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -42,6 +50,13 @@ fn parse_args() -> Result<ClusterConfig, String> {
             "--default-ttl" => ttl = value.parse().map_err(bad)?,
             "--replication-factor" => rf = value.parse().map_err(bad)?,
             "--cluster-name" => cfg.cluster_name = value.clone(),
+            "--rack-ids" => {
+                racks = value
+                    .split(',')
+                    .map(|r| r.trim().parse::<u32>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| format!("invalid value for {flag}: {value}"))?
+            }
             _ => return Err(format!("unknown option {flag}\n{USAGE}")),
         }
     }
@@ -56,11 +71,11 @@ fn parse_args() -> Result<ClusterConfig, String> {
             replication_factor: rf,
         })
         .collect();
-    Ok(cfg)
+    Ok(Args { cfg, racks })
 }
 
 fn main() -> ExitCode {
-    let cfg = match parse_args() {
+    let Args { cfg, racks } = match parse_args() {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
@@ -81,6 +96,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    cluster.set_rack_ids(&racks);
     let hosts: Vec<String> = cluster
         .hosts()
         .iter()

@@ -86,6 +86,7 @@ pub fn info1(s: &mut TcpStream, cmd: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct Rec {
     pub header: MsgHeader,
+    pub digest: Option<[u8; 20]>,
     pub ops: Vec<(u8, u8, Vec<u8>, Vec<u8>)>,
 }
 
@@ -104,6 +105,7 @@ impl Rec {
 pub fn owned(m: &Message) -> Rec {
     Rec {
         header: m.header,
+        digest: m.digest().copied(),
         ops: m
             .ops()
             .map(|o| {
