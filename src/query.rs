@@ -3,7 +3,7 @@
 
 use aeropy_core::client::write_header;
 use aeropy_core::query::{build_background, write_background_udf};
-use aeropy_core::{Error, GenerationPolicy, IndexFilter, QuerySpec, WriteMeta};
+use aeropy_core::{Blocking, Error, GenerationPolicy, IndexFilter, QuerySpec, WriteMeta};
 use aeropy_protocol::msg::{field, Message};
 use aeropy_protocol::particle;
 use pyo3::prelude::*;
@@ -224,7 +224,7 @@ impl Common {
         options: Option<&Bound<'py, PyAny>>,
         filter: Option<IndexFilter>,
         base: fn(&Client) -> &CmdPolicy,
-        mut each: impl FnMut(Python<'_>, Bound<'_, PyAny>) -> PyResult<bool> + Send,
+        mut each: impl FnMut(Bound<'py, PyAny>) -> PyResult<bool>,
     ) -> PyResult<()> {
         let client = self.client.get();
         let mut p = client.policy(py, base(client), None)?;
@@ -256,37 +256,41 @@ impl Common {
             spec.no_bins = true;
         }
         let core = client.core(py)?;
-        let no_bins = spec.no_bins;
         let mut err = None;
-        // Records reach `each` as their reply arrives; the GIL is held only while they
-        // are turned into Python objects and handed on, not while waiting on the socket.
-        let res = py.detach(|| {
-            core.query_each(&spec, &p.base, |r| {
-                Python::attach(|py| {
-                    let rec = (|| -> PyResult<Bound<'_, PyAny>> {
-                        let key = record_key(py, r)?;
-                        let meta = meta_dict(py, r.header.generation, r.header.record_ttl)?;
-                        let bins = if no_bins {
-                            py.None().into_bound(py)
-                        } else {
-                            client.bins_from_reply(py, r, Shape::Dict)?
-                        };
-                        Ok(PyTuple::new(py, [key.into_any(), meta.into_any(), bins])?.into_any())
-                    })();
-                    match rec.and_then(|rec| each(py, rec)) {
-                        Ok(go_on) => Ok(go_on),
-                        Err(e) => {
-                            err = Some(e);
-                            Err(Error::Client(String::new()))
-                        }
-                    }
-                })
-            })
+        // Records reach `each` as their reply arrives, with the GIL held; the GIL is
+        // released only while waiting on the socket.
+        let res = core.query_each(&spec, &p.base, &mut Detached(py), |r| {
+            let rec = (|| -> PyResult<Bound<'py, PyAny>> {
+                let key = record_key(py, r)?;
+                let meta = meta_dict(py, r.header.generation, r.header.record_ttl)?;
+                let bins = if spec.no_bins {
+                    py.None().into_bound(py)
+                } else {
+                    client.bins_from_reply(py, r, Shape::Dict)?
+                };
+                Ok(PyTuple::new(py, [key.into_any(), meta.into_any(), bins])?.into_any())
+            })();
+            match rec.and_then(&mut each) {
+                Ok(go_on) => Ok(go_on),
+                Err(e) => {
+                    err = Some(e);
+                    Err(Error::Client(String::new()))
+                }
+            }
         });
         if let Some(e) = err {
             return Err(e);
         }
         res.map_err(|e| to_pyerr(py, &e))
+    }
+}
+
+/// Waits on the network with the GIL released.
+struct Detached<'py>(Python<'py>);
+
+impl Blocking for Detached<'_> {
+    fn blocking<T: Send>(&mut self, f: impl FnOnce() -> T + Send) -> T {
+        self.0.detach(f)
     }
 }
 
@@ -299,12 +303,12 @@ fn results<'py>(
     base: fn(&Client) -> &CmdPolicy,
 ) -> PyResult<Bound<'py, PyList>> {
     c.refuse_aggregation(py)?;
-    let out = PyList::empty(py).unbind();
-    c.run(py, policy, options, filter, base, |py, rec| {
-        out.bind(py).append(rec)?;
+    let out = PyList::empty(py);
+    c.run(py, policy, options, filter, base, |rec| {
+        out.append(rec)?;
         Ok(true)
     })?;
-    Ok(out.into_bound(py))
+    Ok(out)
 }
 
 fn foreach<'py>(
@@ -320,9 +324,8 @@ fn foreach<'py>(
         return Err(param_err(py, "callback must be callable"));
     }
     c.refuse_aggregation(py)?;
-    let callback = callback.clone().unbind();
-    c.run(py, policy, options, filter, base, |py, rec| {
-        let r = callback.bind(py).call1((rec,))?;
+    c.run(py, policy, options, filter, base, |rec| {
+        let r = callback.call1((rec,))?;
         // Returning False stops the scan, as in the official client.
         Ok(!r.is_instance_of::<pyo3::types::PyBool>() || r.is_truthy()?)
     })

@@ -24,7 +24,7 @@ pub use client::{BinEncoder, Client, RecordVisitor, Route};
 pub use cluster::{Cluster, ClusterConfig};
 pub use error::{Error, Result};
 pub use key::{Key, UserKey};
-pub use node::Node;
+pub use node::{Blocking, InPlace, Node};
 pub use policy::{GenerationPolicy, Policy, RecordExists, Replica, WriteMeta};
 pub use query::{IndexFilter, JobInfo, QueryReplies, QuerySpec};
 pub use value::{Bins, Record, Value};

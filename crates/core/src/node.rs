@@ -40,6 +40,24 @@ struct Conn<'a> {
     stream: Option<Socket>,
 }
 
+/// Runs the waits on the network of a streamed command, so that a caller can release
+/// what it holds meanwhile (the Python layer: the GIL) and keep it while records are
+/// handed over.
+pub trait Blocking {
+    /// Runs `f`, a wait on the network.
+    fn blocking<T: Send>(&mut self, f: impl FnOnce() -> T + Send) -> T;
+}
+
+/// Waits on the calling thread as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InPlace;
+
+impl Blocking for InPlace {
+    fn blocking<T: Send>(&mut self, f: impl FnOnce() -> T + Send) -> T {
+        f()
+    }
+}
+
 /// What a stream's reader wants after a reply body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flow {
@@ -356,7 +374,7 @@ impl Node {
         idle: Option<Duration>,
         mut on_body: impl FnMut(&[u8]) -> Result<bool>,
     ) -> Result<()> {
-        self.stream_of(msg_type, request, deadline, idle, |body| {
+        self.stream_of(msg_type, request, deadline, idle, &mut InPlace, |body| {
             Ok(if on_body(body)? {
                 Flow::Done
             } else {
@@ -367,13 +385,15 @@ impl Node {
 
     /// Sends `request` and hands every reply body to `on_body` as it arrives, until it
     /// says `Done` (the socket goes back to the pool) or `Stop` (the socket, with the
-    /// rest of the stream unread, is closed).
+    /// rest of the stream unread, is closed). Every wait on the network runs through
+    /// `waits`; `on_body` runs outside it.
     pub(crate) fn stream_of(
         &self,
         msg_type: u8,
         request: &[u8],
         deadline: Option<Instant>,
         idle: Option<Duration>,
+        waits: &mut impl Blocking,
         mut on_body: impl FnMut(&[u8]) -> Result<Flow>,
     ) -> Result<()> {
         let next = |deadline: Option<Instant>| match idle {
@@ -383,13 +403,13 @@ impl Node {
             }
             None => deadline,
         };
-        let mut conn = self.checkout(next(deadline))?;
+        let mut conn = waits.blocking(|| self.checkout(next(deadline)))?;
         let sock = conn
             .stream
             .as_mut()
             .ok_or_else(|| Error::Client("connection already closed".into()))?;
         let mut out = Vec::new();
-        let mut t = exchange(sock, request, next(deadline), &mut out)?;
+        let mut t = waits.blocking(|| exchange(sock, request, next(deadline), &mut out))?;
         loop {
             if t != msg_type {
                 return Err(Error::Parse(format!("unexpected reply message type {t}")));
@@ -400,7 +420,7 @@ impl Node {
                 // Dropping the connection closes it: a half-read socket never goes back.
                 Flow::Stop => return Ok(()),
             }
-            t = read_message(sock, next(deadline), &mut out)?;
+            t = waits.blocking(|| read_message(sock, next(deadline), &mut out))?;
         }
         conn.give_back();
         Ok(())

@@ -6,7 +6,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
-use crate::node::{Flow, Node};
+use crate::node::{Blocking, Flow, InPlace, Node};
 use crate::policy::Policy;
 use aeropy_protocol::frame;
 use aeropy_protocol::msg::{
@@ -157,10 +157,11 @@ fn run_node(
     deadline: Option<Instant>,
     idle: Option<std::time::Duration>,
     delivered: &mut bool,
+    waits: &mut impl Blocking,
     f: &mut impl FnMut(&[u8], &Message<'_>) -> Result<bool>,
 ) -> Result<bool> {
     let mut stopped = false;
-    node.stream_of(frame::TYPE_MSG, request, deadline, idle, |body| {
+    node.stream_of(frame::TYPE_MSG, request, deadline, idle, waits, |body| {
         let mut at = 0;
         let mut done = false;
         while at < body.len() {
@@ -196,7 +197,7 @@ impl Client {
     /// masters; returns every record.
     pub fn query(&self, spec: &QuerySpec, policy: &Policy) -> Result<QueryReplies> {
         let mut replies = QueryReplies::default();
-        self.query_raw(spec, policy, |raw, _| {
+        self.query_raw(spec, policy, &mut InPlace, |raw, _| {
             replies.bodies.push(raw.to_vec());
             Ok(true)
         })?;
@@ -205,14 +206,16 @@ impl Client {
 
     /// Scans or queries every node, calling `f` for each record as its reply arrives;
     /// `f` returns false to stop (the node's socket is closed, no other node is asked).
-    /// A node is retried only while none of its records has been delivered.
+    /// A node is retried only while none of its records has been delivered. Every wait on
+    /// the network runs through `waits`, `f` outside it.
     pub fn query_each(
         &self,
         spec: &QuerySpec,
         policy: &Policy,
+        waits: &mut impl Blocking,
         mut f: impl FnMut(&Message<'_>) -> Result<bool>,
     ) -> Result<()> {
-        self.query_raw(spec, policy, |_, r| f(r))
+        self.query_raw(spec, policy, waits, |_, r| f(r))
     }
 
     /// `query_each`, with each record's raw message bytes too.
@@ -220,6 +223,7 @@ impl Client {
         &self,
         spec: &QuerySpec,
         policy: &Policy,
+        waits: &mut impl Blocking,
         mut f: impl FnMut(&[u8], &Message<'_>) -> Result<bool>,
     ) -> Result<()> {
         let nodes = self.nodes();
@@ -238,7 +242,7 @@ impl Client {
             loop {
                 let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
                 let mut delivered = false;
-                match run_node(node, &request, total, idle, &mut delivered, &mut f) {
+                match run_node(node, &request, total, idle, &mut delivered, waits, &mut f) {
                     Ok(true) => return Ok(()),
                     Ok(false) => break,
                     Err(e)
@@ -394,7 +398,16 @@ impl Client {
             (!policy.total_timeout.is_zero()).then(|| Instant::now() + policy.total_timeout);
         let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
         for node in nodes.iter() {
-            run_node(node, request, total, idle, &mut false, &mut |_, _| Ok(true))?;
+            let mut none = |_: &[u8], _: &Message<'_>| Ok(true);
+            run_node(
+                node,
+                request,
+                total,
+                idle,
+                &mut false,
+                &mut InPlace,
+                &mut none,
+            )?;
         }
         Ok(())
     }

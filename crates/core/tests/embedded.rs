@@ -8,8 +8,8 @@ use aeropy_core::client::write_op;
 use aeropy_core::protocol::msg::op;
 use aeropy_core::protocol::particle;
 use aeropy_core::{
-    BatchBins, Bins, Client, ClusterConfig, Error, GenerationPolicy, Key, Policy, Record,
-    RecordExists, RecordVisitor, UserKey, Value, WriteMeta,
+    BatchBins, Bins, Client, ClusterConfig, Error, GenerationPolicy, InPlace, Key, Policy,
+    QuerySpec, Record, RecordExists, RecordVisitor, UserKey, Value, WriteMeta,
 };
 use aeropy_server::{Cluster, ClusterConfig as ServerConfig};
 
@@ -117,21 +117,72 @@ fn write_policies_map_to_server_errors() {
     server.shutdown();
 }
 
+/// Writes records 0..n, each with bin `i` = its key.
+fn put_ints(client: &Client, n: i64) {
+    for i in 0..n {
+        let bins = Bins(vec![("i".into(), Value::Int(i))]);
+        client
+            .put(&key(i), &bins, &WriteMeta::default(), &Policy::default())
+            .unwrap();
+    }
+}
+
 #[test]
 fn routes_to_partition_masters() {
     let (mut server, client) = start(3);
     assert_eq!(client.nodes().len(), 3);
-    let p = Policy::default();
-    for i in 0..200 {
-        let bins = Bins(vec![("i".into(), Value::Int(i))]);
-        client
-            .put(&key(i), &bins, &WriteMeta::default(), &p)
-            .unwrap();
-    }
+    put_ints(&client, 200);
     let misroutes: u64 = (0..3).map(|n| server.counters(n).misroutes).sum();
     let requests: u64 = (0..3).map(|n| server.counters(n).requests).sum();
     assert!(requests >= 200);
     assert_eq!(misroutes, 0);
+    client.close();
+    server.shutdown();
+}
+
+#[test]
+fn query_each_streams_and_stops() {
+    let (mut server, client) = start(3);
+    let p = Policy::default();
+    put_ints(&client, 300);
+    let spec = QuerySpec {
+        namespace: "test".into(),
+        set: "core".into(),
+        ..QuerySpec::default()
+    };
+    let requests = |server: &Cluster| {
+        (0..3)
+            .map(|n| server.counters(n).requests)
+            .collect::<Vec<_>>()
+    };
+    let before = requests(&server);
+    let mut calls = 0;
+    client
+        .query_each(&spec, &p, &mut InPlace, |_| {
+            calls += 1;
+            Ok(calls < 10)
+        })
+        .unwrap();
+    assert_eq!(calls, 10);
+    // Stopped on the first node asked: no other node saw the scan.
+    let asked: u64 = before
+        .iter()
+        .zip(requests(&server))
+        .map(|(a, b)| b - a)
+        .sum();
+    assert_eq!(asked, 1);
+    // The stopped socket was closed, not pooled: the next commands read clean replies.
+    let mut all = 0;
+    client
+        .query_each(&spec, &p, &mut InPlace, |_| {
+            all += 1;
+            Ok(true)
+        })
+        .unwrap();
+    assert_eq!(all, 300);
+    let mut rec = Record::default();
+    assert!(client.get(&key(7), None, &p, &mut rec).unwrap());
+    assert_eq!(rec.bins, vec![("i".into(), Value::Int(7))]);
     client.close();
     server.shutdown();
 }
