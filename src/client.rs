@@ -33,9 +33,9 @@ pub(crate) fn begin_key_command(
 #[pyclass(module = "aerospike", name = "Client", frozen, subclass)]
 pub struct Client {
     pub(crate) settings: Settings,
-    /// The connected core and the process that connected it (sockets and the tend
-    /// thread do not survive `fork()`).
-    pub(crate) core: RwLock<Option<(u32, Arc<CoreClient>)>>,
+    /// The connected core and the fork generation of the process that connected it
+    /// (sockets and the tend thread do not survive `fork()`).
+    pub(crate) core: RwLock<Option<(u64, Arc<CoreClient>)>>,
 }
 
 pub(crate) enum Shape {
@@ -73,13 +73,13 @@ impl Client {
                 }
             }
             let this = slf.get();
-            let pid = std::process::id();
+            let fork_gen = crate::command::fork_generation();
             if this
                 .core
                 .read()
                 .ok()
                 .and_then(|c| c.as_ref().map(|(p, _)| *p))
-                == Some(pid)
+                == Some(fork_gen)
             {
                 return Ok(slf.clone());
             }
@@ -102,7 +102,7 @@ impl Client {
                 })
                 .map_err(|e| to_pyerr(py, &e))?;
             if let Ok(mut c) = this.core.write() {
-                *c = Some((pid, Arc::new(core)));
+                *c = Some((fork_gen, Arc::new(core)));
             }
             Ok(slf.clone())
         })
@@ -126,7 +126,9 @@ impl Client {
             .read()
             .ok()
             .and_then(|c| c.clone())
-            .is_some_and(|(pid, c)| pid == std::process::id() && !c.nodes().is_empty())
+            .is_some_and(|(fork_gen, c)| {
+                fork_gen == crate::command::fork_generation() && !c.nodes().is_empty()
+            })
     }
 
     /// Writes bins; returns 0.

@@ -2,7 +2,8 @@
 //! exchange with the GIL released, reading records from replies.
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Once};
 
 use aeropy_core::client::{finish, write_header};
 use aeropy_core::{Client as CoreClient, Error, Key, Route};
@@ -32,10 +33,35 @@ fn put_bufs(req: Vec<u8>, out: Vec<u8>) {
     }
 }
 
+/// Bumped in the child of every `fork()` (once the hook is registered): the process
+/// a core was connected in, without a `getpid()` per command.
+static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
+static FORK_HOOK: Once = Once::new();
+
+#[cfg(unix)]
+extern "C" fn on_fork_child() {
+    FORK_GENERATION.fetch_add(1, Ordering::Relaxed);
+}
+
+/// This process's fork generation: differs in a forked child from the value its
+/// parent saw. The hook is registered on the first call (from `connect()`), before any
+/// value is stored, so every later fork is counted.
+pub(crate) fn fork_generation() -> u64 {
+    FORK_HOOK.call_once(|| {
+        #[cfg(unix)]
+        // SAFETY: registers a child handler that only bumps an atomic (async-signal
+        // safe); the function lives as long as the process; called once.
+        unsafe {
+            libc::pthread_atfork(None, None, Some(on_fork_child));
+        }
+    });
+    FORK_GENERATION.load(Ordering::Relaxed)
+}
+
 impl Client {
     pub(crate) fn core(&self, py: Python<'_>) -> PyResult<Arc<CoreClient>> {
         match self.core.read().ok().and_then(|c| c.clone()) {
-            Some((pid, c)) if pid == std::process::id() => Ok(c),
+            Some((fork_gen, c)) if fork_gen == fork_generation() => Ok(c),
             Some(_) => Err(crate::errors::make_exception(
                 py,
                 11,
@@ -56,7 +82,7 @@ impl Client {
     pub(crate) fn forget_forked(&self) {
         if let Ok(mut c) = self.core.write() {
             if c.as_ref()
-                .is_some_and(|(pid, _)| *pid != std::process::id())
+                .is_some_and(|(fork_gen, _)| *fork_gen != fork_generation())
             {
                 if let Some(old) = c.take() {
                     std::mem::forget(old);

@@ -81,7 +81,8 @@ impl Conn<'_> {
     fn give_back(mut self) {
         if let Some(s) = self.stream.take() {
             match self.node.idle.lock() {
-                Ok(mut idle) if self.node.is_active() => {
+                // Unread bytes after a whole reply: the stream is out of step; close it.
+                Ok(mut idle) if self.node.is_active() && s.buffered() == 0 => {
                     let mut s = s;
                     s.last_used = Instant::now();
                     idle.push(s)
@@ -111,13 +112,21 @@ fn remaining(deadline: Option<Instant>) -> Result<Option<Duration>> {
     }
 }
 
-/// A socket and the timeout last set on it (setting it costs a syscall; skipped while
-/// the wanted value is within 10% of the current one).
+/// Capacity of a socket's read buffer: a small reply (and several frames of a stream)
+/// arrives in one `recv`.
+const READ_BUF_SIZE: usize = 16 * 1024;
+
+/// A socket, the timeout last set on it (setting it costs a syscall; skipped while
+/// the wanted value is within 10% of the current one), and its read buffer: bytes
+/// received but not yet consumed are `rbuf[rstart..rend]` and belong to the next frame.
 #[derive(Debug)]
 pub(crate) struct Socket {
     stream: TcpStream,
     timeout: Option<Duration>,
     last_used: Instant,
+    rbuf: Vec<u8>,
+    rstart: usize,
+    rend: usize,
 }
 
 impl Socket {
@@ -126,6 +135,9 @@ impl Socket {
             stream,
             timeout: None,
             last_used: Instant::now(),
+            rbuf: Vec::new(),
+            rstart: 0,
+            rend: 0,
         }
     }
 
@@ -142,23 +154,78 @@ impl Socket {
         }
         Ok(())
     }
+
+    /// Bytes received and not yet consumed.
+    fn buffered(&self) -> usize {
+        self.rend - self.rstart
+    }
+
+    /// Reads until at least `min` (at most `READ_BUF_SIZE`) bytes are buffered, taking
+    /// whatever more is already available, up to the buffer's capacity.
+    fn fill(&mut self, min: usize) -> std::io::Result<()> {
+        debug_assert!(min <= READ_BUF_SIZE);
+        if self.buffered() >= min {
+            return Ok(());
+        }
+        if self.rbuf.is_empty() {
+            self.rbuf = vec![0; READ_BUF_SIZE];
+        }
+        if self.rstart == self.rend {
+            self.rstart = 0;
+            self.rend = 0;
+        } else if self.rbuf.len() - self.rstart < min {
+            self.rbuf.copy_within(self.rstart..self.rend, 0);
+            self.rend -= self.rstart;
+            self.rstart = 0;
+        }
+        while self.buffered() < min {
+            match self.stream.read(&mut self.rbuf[self.rend..]) {
+                Ok(0) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "connection closed by the server",
+                    ))
+                }
+                Ok(n) => self.rend += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the next `n` buffered bytes (`n <= buffered()`) to the end of `out`.
+    fn take_into(&mut self, n: usize, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.rbuf[self.rstart..self.rstart + n]);
+        self.rstart += n;
+    }
 }
 
-/// Reads one whole message: (proto type, body).
+/// Reads one whole message: (proto type, body). Bytes received past its end stay in
+/// the socket's buffer for the next message.
 pub(crate) fn read_message(
     sock: &mut Socket,
     deadline: Option<Instant>,
     out: &mut Vec<u8>,
 ) -> Result<u8> {
     sock.set_timeout(remaining(deadline)?)?;
-    let stream = &mut sock.stream;
-    let mut hdr = [0u8; frame::HEADER_SIZE];
-    stream.read_exact(&mut hdr)?;
-    let h = ProtoHeader::parse(&hdr)?;
-    out.clear();
+    sock.fill(frame::HEADER_SIZE)?;
+    let h = ProtoHeader::parse(&sock.rbuf[sock.rstart..sock.rstart + frame::HEADER_SIZE])?;
+    sock.rstart += frame::HEADER_SIZE;
     // The length was checked against MAX_BODY_SIZE, so it fits in usize.
-    out.resize(h.length as usize, 0);
-    stream.read_exact(out)?;
+    let len = h.length as usize;
+    out.clear();
+    if len <= READ_BUF_SIZE {
+        sock.fill(len)?;
+        sock.take_into(len, out);
+    } else {
+        // A big body: what is buffered, then the rest straight into `out`.
+        out.reserve(len);
+        let have = sock.buffered();
+        sock.take_into(have, out);
+        out.resize(len, 0);
+        sock.stream.read_exact(&mut out[have..])?;
+    }
     Ok(h.msg_type)
 }
 
@@ -488,4 +555,111 @@ pub(crate) fn info_at(
     let mut out = Vec::new();
     exchange(&mut s, &req, Some(Instant::now() + timeout), &mut out)?;
     Ok(parse_info(&out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::TcpListener;
+
+    fn pair() -> (Socket, TcpStream) {
+        let l = TcpListener::bind("127.0.0.1:0").expect("test io");
+        let c = TcpStream::connect(l.local_addr().expect("test io")).expect("test io");
+        let (s, _) = l.accept().expect("test io");
+        (Socket::new(c), s)
+    }
+
+    fn deadline() -> Option<Instant> {
+        Some(Instant::now() + Duration::from_secs(5))
+    }
+
+    #[test]
+    fn frames_in_one_segment_keep_the_surplus() {
+        let (mut sock, mut srv) = pair();
+        let mut wire = Vec::new();
+        frame::write_frame(&mut wire, frame::TYPE_MSG, b"first");
+        frame::write_frame(&mut wire, frame::TYPE_INFO, b"");
+        frame::write_frame(&mut wire, frame::TYPE_MSG, b"third body");
+        srv.write_all(&wire).expect("test io");
+        let mut out = Vec::new();
+        assert_eq!(
+            read_message(&mut sock, deadline(), &mut out).expect("test io"),
+            3
+        );
+        assert_eq!(out, b"first");
+        assert_eq!(
+            read_message(&mut sock, deadline(), &mut out).expect("test io"),
+            1
+        );
+        assert!(out.is_empty());
+        assert_eq!(
+            read_message(&mut sock, deadline(), &mut out).expect("test io"),
+            3
+        );
+        assert_eq!(out, b"third body");
+        assert_eq!(sock.buffered(), 0);
+    }
+
+    #[test]
+    fn split_and_big_frames() {
+        let (mut sock, mut srv) = pair();
+        let small: Vec<u8> = (0..READ_BUF_SIZE as u32).map(|i| i as u8).collect();
+        let big: Vec<u8> = (0..3 * READ_BUF_SIZE as u32 + 7)
+            .map(|i| (i * 7) as u8)
+            .collect();
+        let mut wire = Vec::new();
+        frame::write_frame(&mut wire, frame::TYPE_MSG, b"x");
+        frame::write_frame(&mut wire, frame::TYPE_MSG, &small);
+        frame::write_frame(&mut wire, frame::TYPE_MSG, &big);
+        frame::write_frame(&mut wire, frame::TYPE_MSG, b"tail");
+        let writer = std::thread::spawn(move || {
+            // Odd-sized pieces, so headers and bodies straddle reads.
+            for piece in wire.chunks(5000) {
+                srv.write_all(piece).expect("test io");
+                srv.flush().expect("test io");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            srv
+        });
+        let mut out = Vec::new();
+        for want in [&b"x"[..], &small, &big, b"tail"] {
+            assert_eq!(
+                read_message(&mut sock, deadline(), &mut out).expect("test io"),
+                3
+            );
+            assert_eq!(out, want);
+        }
+        assert_eq!(sock.buffered(), 0);
+        drop(writer.join().expect("test io"));
+        // The peer closed: an error, never a partial message.
+        assert!(read_message(&mut sock, deadline(), &mut out).is_err());
+    }
+
+    #[test]
+    fn short_frame_then_close_is_an_error() {
+        let (mut sock, mut srv) = pair();
+        let mut wire = Vec::new();
+        frame::write_frame(&mut wire, frame::TYPE_MSG, b"truncated body");
+        srv.write_all(&wire[..wire.len() - 3]).expect("test io");
+        drop(srv);
+        let mut out = Vec::new();
+        assert!(matches!(
+            read_message(&mut sock, deadline(), &mut out),
+            Err(Error::Connection(_))
+        ));
+    }
+
+    #[test]
+    fn timeout_mid_body() {
+        let (mut sock, mut srv) = pair();
+        let mut wire = Vec::new();
+        frame::write_frame(&mut wire, frame::TYPE_MSG, b"never finished");
+        srv.write_all(&wire[..10]).expect("test io");
+        let mut out = Vec::new();
+        let d = Some(Instant::now() + Duration::from_millis(50));
+        assert!(matches!(
+            read_message(&mut sock, d, &mut out),
+            Err(Error::Timeout { .. })
+        ));
+    }
 }
