@@ -43,7 +43,8 @@ impl EmbeddedCluster {
 #[pymethods]
 impl EmbeddedCluster {
     #[new]
-    #[pyo3(signature = (host="127.0.0.1", port=0, nodes=1, namespaces=vec!["test".to_string(), "bar".to_string()], cluster_name="embedded", default_ttl=0))]
+    #[pyo3(signature = (host="127.0.0.1", port=0, nodes=1, namespaces=vec!["test".to_string(), "bar".to_string()], cluster_name="embedded", default_ttl=0, replication_factor=1, rack_ids=None))]
+    #[allow(clippy::too_many_arguments)] // mirrors the keyword arguments of testing.Server
     fn new(
         py: Python<'_>,
         host: &str,
@@ -52,6 +53,8 @@ impl EmbeddedCluster {
         namespaces: Vec<String>,
         cluster_name: &str,
         default_ttl: u32,
+        replication_factor: u8,
+        rack_ids: Option<Vec<u32>>,
     ) -> PyResult<Self> {
         if nodes == 0 || nodes > MAX_NODES {
             return Err(param_err(
@@ -62,6 +65,12 @@ impl EmbeddedCluster {
         if namespaces.is_empty() {
             return Err(param_err(py, "namespaces must not be empty"));
         }
+        if replication_factor == 0 {
+            return Err(param_err(py, "replication_factor must be at least 1"));
+        }
+        if rack_ids.as_ref().is_some_and(|r| r.len() != nodes) {
+            return Err(param_err(py, "rack_ids must give one rack id per node"));
+        }
         let cfg = ClusterConfig {
             host: host.to_string(),
             port,
@@ -70,6 +79,7 @@ impl EmbeddedCluster {
                 .iter()
                 .map(|n| NamespaceConfig {
                     default_ttl,
+                    replication_factor,
                     ..NamespaceConfig::new(n)
                 })
                 .collect(),
@@ -78,6 +88,9 @@ impl EmbeddedCluster {
         let cluster = py
             .detach(|| Cluster::start(cfg))
             .map_err(|e| client_err(py, format!("cannot start the embedded server: {e}")))?;
+        if let Some(racks) = rack_ids {
+            cluster.set_rack_ids(&racks);
+        }
         Ok(EmbeddedCluster {
             cluster: Mutex::new(Some(cluster)),
         })

@@ -76,3 +76,27 @@ def test_config_and_hosts_need_a_running_server() -> None:
         assert srv.config == {"hosts": srv.hosts}
     with pytest.raises(exception.ClientError):
         srv.config  # noqa: B018
+
+
+def test_replication_factor_and_rack_ids_are_advertised() -> None:
+    with Server(nodes=3, replication_factor=2, rack_ids=[1, 2, 3]) as srv:
+        client = aerospike.client(srv.config).connect()
+        try:
+            racks = sorted(v for _, v in client.info_all("rack-ids").values())
+            assert [r.strip().split(";")[0] for r in racks] == ["test:1", "test:2", "test:3"]
+            for _, replicas in client.info_all("replicas").values():
+                test_ns = next(p for p in replicas.strip().split(";") if p.startswith("test:"))
+                regime, copies, *maps = test_ns.split(":", 1)[1].split(",")
+                assert (regime, copies, len(maps)) == ("0", "2", 2)
+        finally:
+            client.close()
+
+
+@pytest.mark.parametrize(
+    "kwargs,needle",
+    [({"replication_factor": 0}, "replication_factor"), ({"rack_ids": [1]}, "rack_ids")],
+)
+def test_bad_cluster_layout_raises_param_error(kwargs: dict, needle: str) -> None:
+    with pytest.raises(exception.ParamError) as info, Server(nodes=2, **kwargs):
+        pass
+    assert needle in info.value.msg

@@ -33,6 +33,9 @@ class Server:
     :param host: the address to bind and advertise (default 127.0.0.1).
     :param cluster_name: the name reported by the ``cluster-name`` info command.
     :param default_ttl: the namespaces' default TTL in seconds (0 = never expire).
+    :param replication_factor: copies of each partition (master + proles), reported in
+        ``replicas`` so clients can test replica policies; capped by the node count.
+    :param rack_ids: one rack id per node, reported by the ``rack-ids`` info command.
     """
 
     def __init__(
@@ -43,6 +46,8 @@ class Server:
         host: str = "127.0.0.1",
         cluster_name: str = "embedded",
         default_ttl: int = 0,
+        replication_factor: int = 1,
+        rack_ids: Sequence[int] | None = None,
     ) -> None:
         from aerospike.exception import ParamError
 
@@ -59,6 +64,8 @@ class Server:
             "namespaces": [str(ns) for ns in namespaces],
             "cluster_name": cluster_name,
             "default_ttl": default_ttl,
+            "replication_factor": replication_factor,
+            "rack_ids": None if rack_ids is None else [int(r) for r in rack_ids],
         }
         self._cluster: Any | None = None
 
