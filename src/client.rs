@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
-use aeropy_core::client::{read_header, write_header};
+use aeropy_core::client::write_header;
 use aeropy_core::{Client as CoreClient, Key};
 use aeropy_protocol::msg::{self as wire, field, op, MsgHeader, MsgWriter};
 use pyo3::prelude::*;
@@ -153,26 +153,8 @@ impl Client {
         key: &Bound<'py, PyAny>,
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let k = parse_key(py, key)?;
-            let p = self.policy(py, &self.settings.policies.read, policy)?;
-            self.command(
-                py,
-                &k,
-                false,
-                &p,
-                |w| {
-                    begin_key_command(
-                        &p,
-                        w,
-                        &k.key,
-                        &read_header(&p.base, wire::INFO1_GET_ALL),
-                        false,
-                    );
-                    Ok(false)
-                },
-                |r| self.record(py, &k, r, Shape::Dict, &p),
-            )
+        self.key_read(py, key, policy, wire::INFO1_GET_ALL, |k, p, r| {
+            self.record(py, k, r, Shape::Dict, p)
         })
     }
 

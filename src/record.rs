@@ -2,15 +2,15 @@
 //! `client.rs`): put, select, exists, remove_bin, touch, increment.
 
 use aeropy_core::client::{read_header, write_header, write_op};
-use aeropy_protocol::msg::{self as wire, op};
+use aeropy_protocol::msg::{self as wire, op, Message};
 use aeropy_protocol::particle;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyTuple};
 
 use crate::client::{begin_key_command, Client, Shape};
-use crate::config::{self, int_of, type_name};
+use crate::config::{self, int_of, type_name, CmdPolicy};
 use crate::errors::{guard, param_err};
-use crate::keys::{bin_name, meta_dict, parse_key, write_meta};
+use crate::keys::{bin_name, meta_dict, parse_key, write_meta, PyKey};
 
 impl Client {
     pub(crate) fn put_impl<'py>(
@@ -109,11 +109,15 @@ impl Client {
         })
     }
 
-    pub(crate) fn exists_impl<'py>(
+    /// A read that sends the key and `info1` flags only (get, exists); `reply` builds the
+    /// result from the parsed key, the policy and the server's reply.
+    pub(crate) fn key_read<'py>(
         &self,
         py: Python<'py>,
         key: &Bound<'py, PyAny>,
         policy: Option<&Bound<'py, PyAny>>,
+        info1: u8,
+        reply: impl FnOnce(&PyKey<'py>, &CmdPolicy, &Message<'_>) -> PyResult<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let k = parse_key(py, key)?;
@@ -124,26 +128,29 @@ impl Client {
                 false,
                 &p,
                 |w| {
-                    begin_key_command(
-                        &p,
-                        w,
-                        &k.key,
-                        &read_header(&p.base, wire::INFO1_GET_NO_BINS),
-                        false,
-                    );
+                    begin_key_command(&p, w, &k.key, &read_header(&p.base, info1), false);
                     Ok(false)
                 },
-                |r| {
-                    let meta = match r.header.result_code {
-                        2 => py.None().into_bound(py),
-                        _ => {
-                            Self::check(py, r, false)?;
-                            meta_dict(py, r.header.generation, r.header.record_ttl)?.into_any()
-                        }
-                    };
-                    Ok(PyTuple::new(py, [k.to_tuple(py)?.into_any(), meta])?.into_any())
-                },
+                |r| reply(&k, &p, r),
             )
+        })
+    }
+
+    pub(crate) fn exists_impl<'py>(
+        &self,
+        py: Python<'py>,
+        key: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.key_read(py, key, policy, wire::INFO1_GET_NO_BINS, |k, _, r| {
+            let meta = match r.header.result_code {
+                2 => py.None().into_bound(py),
+                _ => {
+                    Self::check(py, r, false)?;
+                    meta_dict(py, r.header.generation, r.header.record_ttl)?.into_any()
+                }
+            };
+            Ok(PyTuple::new(py, [k.to_tuple(py)?.into_any(), meta])?.into_any())
         })
     }
 
