@@ -2,10 +2,12 @@
 
     python benchmarks/run.py [--hosts host:port] [--seconds 3] [--rounds 3]
 
-Starts the embedded server unless ``--hosts`` is given, then runs every workload with
-each client in turn (alternating, ``--rounds`` times each), and prints a table of ops/s,
-client CPU microseconds per op and the ratio ours / official (median of the rounds).
-Only 127.0.0.1 is used unless ``--hosts`` names another server.
+Runs every workload with each client in turn (alternating, ``--rounds`` times each)
+against the embedded server, and prints a table of ops/s, client CPU microseconds per op
+and the ratio ours / official (median of the rounds). With ``--hosts`` (a real server)
+it measures against that server too, and also prints the embedded server's throughput
+against it, both driven by the official client. Only 127.0.0.1 is used unless
+``--hosts`` names another server.
 """
 
 from __future__ import annotations
@@ -42,10 +44,7 @@ TARGETS = {
 
 
 @contextlib.contextmanager
-def server(hosts: str) -> Iterator[str]:
-    if hosts:
-        yield hosts
-        return
+def embedded_server() -> Iterator[str]:
     from aerospike.testing import Server
 
     with Server() as srv:
@@ -69,23 +68,25 @@ def one(python: str, hosts: str, workload: str, threads: int, seconds: float) ->
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--hosts", default="", help="an existing server; default: embedded")
-    parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--json", help="also write the raw results here")
-    args = parser.parse_args()
+Results = dict[str, dict[str, list[dict]]]
 
-    clients = {"ours": sys.executable, "official": str(ensure_official_python())}
-    results: dict[str, dict[str, list[dict]]] = {}
-    with server(args.hosts) as hosts:
-        for label, workload, threads in WORKLOADS:
-            results[label] = {"ours": [], "official": []}
-            for _ in range(args.rounds):
-                for name, python in clients.items():
-                    results[label][name].append(one(python, hosts, workload, threads, args.seconds))
 
+def measure(clients: dict[str, str], hosts: str, rounds: int, seconds: float) -> Results:
+    """Every workload with every client against `hosts`, alternating clients per round."""
+    results: Results = {}
+    for label, workload, threads in WORKLOADS:
+        results[label] = {name: [] for name in clients}
+        for _ in range(rounds):
+            for name, python in clients.items():
+                results[label][name].append(one(python, hosts, workload, threads, seconds))
+    return results
+
+
+def median(runs: list[dict], field: str) -> float:
+    return statistics.median(r[field] for r in runs)
+
+
+def client_table(results: Results) -> str:
     rows = [
         (
             "| workload | ours ops/s | official ops/s | ops ratio | ours CPU us/op "
@@ -94,18 +95,55 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|",
     ]
     for label, by_client in results.items():
-        ours_ops = statistics.median(r["ops_per_s"] for r in by_client["ours"])
-        off_ops = statistics.median(r["ops_per_s"] for r in by_client["official"])
-        ours_cpu = statistics.median(r["cpu_us_per_op"] for r in by_client["ours"])
-        off_cpu = statistics.median(r["cpu_us_per_op"] for r in by_client["official"])
+        ours_ops = median(by_client["ours"], "ops_per_s")
+        off_ops = median(by_client["official"], "ops_per_s")
+        ours_cpu = median(by_client["ours"], "cpu_us_per_op")
+        off_cpu = median(by_client["official"], "cpu_us_per_op")
         rows.append(
             f"| {label} | {ours_ops:,.0f} | {off_ops:,.0f} | {ours_ops / off_ops:.2f} "
             f"| {ours_cpu:.1f} | {off_cpu:.1f} | {ours_cpu / off_cpu:.2f} "
             f"| {TARGETS[label]} |"
         )
-    print("\n".join(rows))
+    return "\n".join(rows)
+
+
+def server_table(embedded: Results, given: Results) -> str:
+    """The embedded server against the given one, both driven by the official client."""
+    rows = [
+        "| workload | embedded ops/s | given server ops/s | ratio embedded / given |",
+        "|---|---|---|---|",
+    ]
+    for label in embedded:
+        ops_e = median(embedded[label]["official"], "ops_per_s")
+        ops_g = median(given[label]["official"], "ops_per_s")
+        rows.append(f"| {label} | {ops_e:,.0f} | {ops_g:,.0f} | {ops_e / ops_g:.2f} |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--hosts", default="", help="also measure against this server (host:port[,...])"
+    )
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", help="also write the raw results here")
+    args = parser.parse_args()
+
+    clients = {"ours": sys.executable, "official": str(ensure_official_python())}
+    runs: dict[str, Results] = {}
+    with embedded_server() as embedded_hosts:
+        runs["embedded"] = measure(clients, embedded_hosts, args.rounds, args.seconds)
+    if args.hosts:
+        runs["given"] = measure(clients, args.hosts, args.rounds, args.seconds)
+
+    for name, results in runs.items():
+        where = "the embedded server" if name == "embedded" else args.hosts
+        print(f"Clients against {where}:\n{client_table(results)}\n")
+    if "given" in runs:
+        print(f"Servers, official client:\n{server_table(runs['embedded'], runs['given'])}")
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps(runs, indent=2))
 
 
 if __name__ == "__main__":
