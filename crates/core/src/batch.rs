@@ -104,6 +104,12 @@ fn build_request(
         }
     }
     rows.finish();
+    batch_message(policy, &data)
+}
+
+/// The batch-index message around an encoded row list: a BATCH header from the policy,
+/// its filter expression (the rows' default) and the BATCH_INDEX field.
+fn batch_message(policy: &Policy, data: &[u8]) -> Result<Vec<u8>> {
     let mut h = read_header(policy, 0);
     h.info1 = (h.info1 & !wire::INFO1_READ) | wire::INFO1_BATCH;
     let mut req = Vec::with_capacity(data.len() + 64);
@@ -111,7 +117,7 @@ fn build_request(
     if let Some(f) = &policy.filter_exp {
         w.field(field::FILTER_EXP, f);
     }
-    w.field(field::BATCH_INDEX, &data);
+    w.field(field::BATCH_INDEX, data);
     finish(w)?;
     Ok(req)
 }
@@ -223,16 +229,7 @@ fn build_records_request(
         prev = Some(parts);
     }
     rows.finish();
-    let mut h = read_header(policy, 0);
-    h.info1 = (h.info1 & !wire::INFO1_READ) | wire::INFO1_BATCH;
-    let mut req = Vec::with_capacity(data.len() + 64);
-    let mut w = MsgWriter::start(&mut req, &h);
-    if let Some(f) = &policy.filter_exp {
-        w.field(field::FILTER_EXP, f);
-    }
-    w.field(field::BATCH_INDEX, &data);
-    finish(w)?;
-    Ok(req)
+    batch_message(policy, &data)
 }
 
 impl Client {

@@ -428,21 +428,19 @@ impl Cluster {
             .ok_or_else(|| Error::InvalidNode(format!("no node named {name}")))
     }
 
-    /// Partitions of `namespace` whose master is `node`.
-    pub fn partitions_of(&self, namespace: &str, node: &Arc<Node>) -> Result<Vec<u16>> {
-        let table = self
-            .inner
+    /// The current partition table (a cheap `Arc` clone; tending swaps in new ones).
+    fn partition_table(&self) -> Arc<HashMap<String, Partitions>> {
+        self.inner
             .table
             .read()
             .map(|t| t.clone())
-            .unwrap_or_default();
-        let Some(parts) = table.get(namespace) else {
-            return Err(Error::Server {
-                code: 20,
-                msg: format!("AEROSPIKE_ERR_NAMESPACE_NOT_FOUND: namespace {namespace:?} is not in the partition map"),
-                in_doubt: false,
-            });
-        };
+            .unwrap_or_default()
+    }
+
+    /// Partitions of `namespace` whose master is `node`.
+    pub fn partitions_of(&self, namespace: &str, node: &Arc<Node>) -> Result<Vec<u16>> {
+        let table = self.partition_table();
+        let parts = namespace_partitions(&table, namespace)?;
         Ok(parts
             .columns
             .first()
@@ -465,19 +463,8 @@ impl Cluster {
         replica: Replica,
         attempt: u32,
     ) -> Result<Arc<Node>> {
-        let table = self
-            .inner
-            .table
-            .read()
-            .map(|t| t.clone())
-            .unwrap_or_default();
-        let Some(parts) = table.get(namespace) else {
-            return Err(Error::Server {
-                code: 20,
-                msg: format!("AEROSPIKE_ERR_NAMESPACE_NOT_FOUND: namespace {namespace:?} is not in the partition map"),
-                in_doubt: false,
-            });
-        };
+        let table = self.partition_table();
+        let parts = namespace_partitions(&table, namespace)?;
         let ncols = parts.columns.len();
         if ncols == 0 {
             return Err(Error::Cluster(format!(
@@ -508,6 +495,20 @@ impl Cluster {
             "no active node for partition {partition} of {namespace}"
         )))
     }
+}
+
+/// The partitions of `namespace`, or the namespace-not-found error the server would give.
+fn namespace_partitions<'t>(
+    table: &'t HashMap<String, Partitions>,
+    namespace: &str,
+) -> Result<&'t Partitions> {
+    table.get(namespace).ok_or_else(|| Error::Server {
+        code: 20,
+        msg: format!(
+            "AEROSPIKE_ERR_NAMESPACE_NOT_FOUND: namespace {namespace:?} is not in the partition map"
+        ),
+        in_doubt: false,
+    })
 }
 
 impl Drop for Cluster {
