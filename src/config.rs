@@ -337,6 +337,7 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
         hosts: Vec::new(),
     };
     let mut have_hosts = false;
+    let (mut rack_aware, mut rack_id, mut rack_ids) = (false, 0usize, Vec::<usize>::new());
     for (k, v) in d.iter() {
         let key = str_of(py, "config key", &k)?;
         let n = key.as_str();
@@ -468,6 +469,7 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                         cluster.max_conns_per_node = usize::try_from(i).unwrap_or(usize::MAX).max(1)
                     }
                     "tend_interval" => cluster.tend_interval = Duration::from_millis(i as u64),
+                    "rack_id" => rack_id = usize::try_from(i).unwrap_or(usize::MAX),
                     "connect_timeout" if i > 0 => {
                         cluster.conn_timeout = Duration::from_millis(i as u64)
                     }
@@ -496,12 +498,13 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
             | "fail_if_not_connected"
             | "force_single_node"
             | "use_shared_connection" => {
-                if let Err(e) = v.cast::<PyBool>() {
-                    let _ = e;
-                    return Err(param_err(
-                        py,
-                        format!("{n} must be a bool, not {}", type_name(&v)),
-                    ));
+                let b = v.cast::<PyBool>().map_err(|_| {
+                    param_err(py, format!("{n} must be a bool, not {}", type_name(&v)))
+                })?;
+                match n {
+                    "rack_aware" => rack_aware = b.is_true(),
+                    "use_services_alternate" => cluster.use_services_alternate = b.is_true(),
+                    _ => {}
                 }
             }
             "user" => s.user = (!v.is_none()).then(|| str_of(py, n, &v)).transpose()?,
@@ -522,8 +525,11 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                 }
             }
             "rack_ids" => {
-                v.cast::<PyList>()
-                    .map_err(|_| param_err(py, "rack_ids must be a list of ints"))?;
+                let bad = || param_err(py, "rack_ids must be a list of non-negative ints");
+                for r in v.cast::<PyList>().map_err(|_| bad())?.iter() {
+                    let i = int_of(py, n, &r).map_err(|_| bad())?;
+                    rack_ids.push(usize::try_from(i).map_err(|_| bad())?);
+                }
             }
             "config_provider" | "metrics" | "validate_keys" => {}
             _ => return Err(param_err(py, format!("unknown config key {key:?}"))),
@@ -531,6 +537,14 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
     }
     if !have_hosts {
         return Err(param_err(py, "config must contain \"hosts\""));
+    }
+    // As the C client: racks only with rack_aware; rack_ids wins over rack_id.
+    if rack_aware {
+        cluster.rack_ids = if rack_ids.is_empty() {
+            vec![rack_id]
+        } else {
+            rack_ids
+        };
     }
     s.cluster = cluster;
     s.policies = policies;

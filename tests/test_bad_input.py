@@ -189,7 +189,11 @@ class _SilentServer:
 
         answers = {
             "node": "SILENT1",
+            "build": "8.1.0.0",
+            "cluster-name": "silent",
             "partition-generation": "1",
+            "rebalance-generation": "1",
+            "peers-generation": "1",
             "peers-clear-std": "1,3000,[]",
             "replicas": self.replicas,
         }

@@ -202,6 +202,7 @@ def recording() -> Iterator[tuple[Proxy, Any]]:
         c = aerospike.client(
             {"hosts": [("127.0.0.1", proxy.port)], "tend_interval": 600_000}
         ).connect()
+        proxy.ignore_open()
         try:
             yield proxy, c
         finally:

@@ -57,11 +57,11 @@ NORMALIZED_FIELDS: dict[int, str] = {
 
 # Scenario -> {what: (recorded, ours)}: differences kept on purpose, asserted exactly.
 DIFFERENCES: dict[str, dict[str, tuple[Any, Any]]] = {
-    # Tending is each client's own: the official client polls `peers-generation`; ours
-    # reads `peers-clear-std` on every tend (cheap on the clusters we serve). No record
-    # command depends on it.
+    # Tending is the Rust crate's: it also asks `cluster-name` when it validates a node
+    # (the official client only when a cluster name is configured). No record command
+    # depends on it.
     "connect": {
-        "commands": (["peers-generation"], []),
+        "commands": ([], ["cluster-name"]),
     },
 }
 
@@ -330,6 +330,8 @@ class Proxy:
         self.socks: list[socket.socket] = []
         self.threads: list[threading.Thread] = []
         self.closed = False
+        self.origin: list[int] = []  # per frame: the number of its connection
+        self.ignored: set[int] = set()
         self.start(self.accept_loop)
 
     def start(self, target: Callable[..., None], *args: Any) -> None:
@@ -345,13 +347,14 @@ class Proxy:
                 return
             up = socket.create_connection(self.upstream)
             with self.lock:
+                conn = len(self.socks) // 2
                 self.socks += [down, up]
                 if self.closed:
                     return
-            self.start(self.pump, down, up, True)
-            self.start(self.pump, up, down, False)
+            self.start(self.pump, down, up, True, conn)
+            self.start(self.pump, up, down, False, conn)
 
-    def pump(self, src: socket.socket, dst: socket.socket, record: bool) -> None:
+    def pump(self, src: socket.socket, dst: socket.socket, record: bool, conn: int) -> None:
         buf = b""
         try:
             while True:
@@ -366,6 +369,7 @@ class Proxy:
                             break
                         with self.lock:
                             self.frames.append(buf[:size])
+                            self.origin.append(conn)
                         buf = buf[size:]
                 dst.sendall(data)
         except OSError:
@@ -383,7 +387,18 @@ class Proxy:
 
     def since(self, mark: int) -> list[bytes]:
         with self.lock:
-            return list(self.frames[mark:])
+            return [
+                f
+                for f, conn in zip(self.frames[mark:], self.origin[mark:])
+                if conn not in self.ignored
+            ]
+
+    def ignore_open(self) -> None:
+        """Leave out, from now on, the connections open now: after connect(), those of
+        tending (the crate's tend socket and its info pool), which keeps tending while
+        the calls are recorded."""
+        with self.lock:
+            self.ignored = set(range(len(self.socks) // 2))
 
     def close(self) -> None:
         with self.lock:
@@ -415,11 +430,14 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
         port = srv.config["hosts"][0][1]
         proxy = Proxy(port)
         try:
-            # No tending while we record: every frame after connect() is the call's.
+            # Tending's connections are left out once connected: every frame recorded
+            # after connect() is then the call's.
             config = {"hosts": [("127.0.0.1", proxy.port)], "tend_interval": 600_000}
             client = aerospike.client(config).connect()
+            connect_frames = proxy.since(0)
+            proxy.ignore_open()
             try:
-                yield Env(proxy, client, tmp_path_factory.mktemp("vectors"), proxy.since(0))
+                yield Env(proxy, client, tmp_path_factory.mktemp("vectors"), connect_frames)
             finally:
                 client.close()
         finally:

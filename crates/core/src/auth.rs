@@ -7,11 +7,21 @@ use aeropy_protocol::admin::{self, AdminHeader};
 use crate::error::{Error, Result};
 use crate::node::{exchange, Socket};
 
-/// User name and the hashed password sent as CREDENTIAL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// User name and the hashed password sent as CREDENTIAL (the clear password is kept
+/// for the tending crate, which hashes it itself; `Debug` shows neither).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub user: String,
+    password: String,
     credential: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Credentials {
@@ -19,8 +29,14 @@ impl Credentials {
     pub fn new(user: &str, password: &str) -> Result<Credentials> {
         Ok(Credentials {
             user: user.to_string(),
+            password: password.to_string(),
             credential: hash_password(password)?,
         })
+    }
+
+    /// The clear password, for the tending crate's own login.
+    pub(crate) fn password(&self) -> &str {
+        &self.password
     }
 
     /// The bcrypt hash sent as CREDENTIAL (and as OLD_PASSWORD when changing it).

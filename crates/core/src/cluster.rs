@@ -1,4 +1,9 @@
-//! Tending: seeds, peers, node health and the partition table, in a background thread.
+//! The cluster view: the `aerospike` crate tends the cluster (seeds, peers, node health,
+//! partition and rebalance generations, racks) in its own task; a sync pass copies what
+//! it found into our nodes (one pool of blocking sockets each) and our partition table.
+//!
+//! The crate's task and the sync pass share one background thread that drives a
+//! one-thread tokio runtime; no command ever waits on that thread.
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -8,13 +13,15 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use aeropy_protocol::partitions::PartitionBitmap;
-use aeropy_protocol::peers::parse_peers;
 
 use crate::error::{Error, Result};
 use crate::key::PARTITIONS;
 use crate::log::Level;
-use crate::node::{info_at, Node};
+use crate::node::Node;
 use crate::policy::Replica;
+
+/// Shorter tend intervals are raised to this (the crate's and the C client's minimum).
+pub const MIN_TEND_INTERVAL: Duration = Duration::from_millis(250);
 
 /// How the client finds and watches the cluster.
 #[derive(Debug, Clone)]
@@ -23,7 +30,7 @@ pub struct ClusterConfig {
     pub hosts: Vec<(String, u16)>,
     /// Expected cluster name, checked when set.
     pub cluster_name: Option<String>,
-    /// Time between tends.
+    /// Time between tends (at least [`MIN_TEND_INTERVAL`], as the C client).
     pub tend_interval: Duration,
     /// Connect/info timeout while tending and seeding.
     pub conn_timeout: Duration,
@@ -37,6 +44,11 @@ pub struct ClusterConfig {
     pub client_name: String,
     /// The application id of `user-agent-set` (`not-set` when `None`, as the C client).
     pub app_id: Option<String>,
+    /// The client's racks, most preferred first: reads with [`Replica::PreferRack`] go
+    /// to a replica on one of them. Empty: no rack awareness.
+    pub rack_ids: Vec<usize>,
+    /// Use the nodes' `alternate-access-address` (`services-alternate`).
+    pub use_services_alternate: bool,
 }
 
 impl Default for ClusterConfig {
@@ -51,14 +63,27 @@ impl Default for ClusterConfig {
             credentials: None,
             client_name: format!("aeropy-core-{}", env!("CARGO_PKG_VERSION")),
             app_id: None,
+            rack_ids: Vec::new(),
+            use_services_alternate: false,
         }
     }
 }
 
-/// The owners of each partition of one namespace: `[replica][partition]`.
+/// The owners of each partition of one namespace: `[replica][partition]`, and the rack
+/// preference of the nodes that are on one of the client's racks (0 = most preferred).
 #[derive(Debug, Default)]
 struct Partitions {
     columns: Vec<Vec<Option<Arc<Node>>>>,
+    rack_rank: Vec<(Arc<Node>, usize)>,
+}
+
+impl Partitions {
+    fn rank_of(&self, node: &Arc<Node>) -> Option<usize> {
+        self.rack_rank
+            .iter()
+            .find(|(n, _)| Arc::ptr_eq(n, node))
+            .map(|(_, r)| *r)
+    }
 }
 
 #[derive(Debug)]
@@ -66,14 +91,22 @@ pub(crate) struct Inner {
     cfg: ClusterConfig,
     nodes: RwLock<Arc<Vec<Arc<Node>>>>,
     table: RwLock<Arc<HashMap<String, Partitions>>>,
-    tend_lock: Mutex<()>,
+    /// (node, namespace, rack rank) the table was last built with.
+    racks: Mutex<Vec<(String, String, usize)>>,
 }
 
-/// The cluster view shared by every command; tending runs until it is dropped.
+/// The tend thread: stopping it closes the crate's client and ends the runtime.
+#[derive(Debug)]
+struct Tender {
+    handle: JoinHandle<()>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+/// The cluster view shared by every command; tending runs until it is closed or dropped.
 #[derive(Debug)]
 pub struct Cluster {
     inner: Arc<Inner>,
-    tender: Mutex<Option<(JoinHandle<()>, std::sync::mpsc::Sender<()>)>>,
+    tender: Mutex<Option<Tender>>,
 }
 
 fn resolve(host: &str, port: u16) -> Result<SocketAddr> {
@@ -82,50 +115,6 @@ fn resolve(host: &str, port: u16) -> Result<SocketAddr> {
         .map_err(|e| Error::Connection(format!("cannot resolve {host}:{port}: {e}")))?
         .next()
         .ok_or_else(|| Error::Connection(format!("no address for {host}:{port}")))
-}
-
-fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
-
-/// Whether a `build` value (`8.1.2.0`) is at least `(major, minor)`.
-fn build_at_least(build: &str, want: (u32, u32)) -> bool {
-    let mut parts = build.split('.').map(|p| p.parse::<u32>().ok());
-    match (parts.next().flatten(), parts.next().flatten()) {
-        (Some(major), Some(minor)) => (major, minor) >= want,
-        _ => false,
-    }
-}
-
-/// `user-agent-set:value=<base64("1,<client-name>-<version>,<app-id>")>`.
-fn user_agent_command(client_name: &str, app_id: Option<&str>) -> String {
-    let text = format!("1,{client_name},{}", app_id.unwrap_or("not-set"));
-    format!("user-agent-set:value={}", base64(text.as_bytes()))
-}
-
-/// Standard padded base64.
-fn base64(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ABC[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// Decodes `replicas`: ns → bitmaps (column 0 = master), at most 3 columns.
@@ -140,128 +129,117 @@ fn parse_replicas(v: &str) -> HashMap<String, Vec<PartitionBitmap>> {
     out
 }
 
+/// The crate's client policy for our config.
+fn client_policy(cfg: &ClusterConfig) -> Result<aerospike::ClientPolicy> {
+    let ms = |d: Duration| u32::try_from(d.as_millis()).unwrap_or(u32::MAX).max(1);
+    let mut p = aerospike::ClientPolicy {
+        timeout: ms(cfg.conn_timeout),
+        connect_timeout: ms(cfg.conn_timeout),
+        login_timeout: ms(cfg.conn_timeout),
+        tend_interval: ms(cfg.tend_interval.max(MIN_TEND_INTERVAL)),
+        // The crate's own pool serves only its rare info commands (replicas on a change).
+        max_conns_per_node: 2,
+        min_conns_per_node: 0,
+        fail_if_not_connected: true,
+        cluster_name: cfg.cluster_name.clone(),
+        use_services_alternate: cfg.use_services_alternate,
+        application_id: cfg.app_id.clone(),
+        custom_client_id: Some(cfg.client_name.clone()),
+        ..aerospike::ClientPolicy::default()
+    };
+    if !cfg.rack_ids.is_empty() {
+        p.rack_ids = Some(cfg.rack_ids.clone());
+    }
+    if let Some(c) = &cfg.credentials {
+        p.set_auth_mode(aerospike::AuthMode::Internal(
+            c.user.clone(),
+            c.password().to_string(),
+        ));
+    }
+    Ok(p)
+}
+
+fn crate_error(e: &aerospike::Error) -> Error {
+    Error::Connection(format!("Failed to connect: {e}"))
+}
+
 impl Inner {
     fn nodes(&self) -> Arc<Vec<Arc<Node>>> {
         self.nodes.read().map(|n| n.clone()).unwrap_or_default()
     }
 
-    fn make_node(&self, host: &str, port: u16, expect: Option<&str>) -> Result<Arc<Node>> {
-        let addr = resolve(host, port)?;
-        let mut cmds = vec!["node", "partition-generation", "build"];
-        if self.cfg.cluster_name.is_some() {
-            cmds.push("cluster-name");
-        }
-        let info = info_at(
-            addr,
-            &cmds,
-            self.cfg.conn_timeout,
-            self.cfg.credentials.as_ref(),
-        )?;
-        let name = value(&info, "node")
-            .filter(|n| !n.is_empty() && !n.starts_with("ERROR"))
-            .ok_or_else(|| Error::Connection(format!("{addr}: no node name")))?
-            .to_string();
-        if let Some(e) = expect {
-            if !e.is_empty() && e != name {
-                return Err(Error::Connection(format!(
-                    "{addr}: node is {name}, expected {e}"
-                )));
-            }
-        }
-        if let Some(want) = &self.cfg.cluster_name {
-            let got = value(&info, "cluster-name").unwrap_or("");
-            if got != want {
-                return Err(Error::Cluster(format!(
-                    "{addr}: cluster name {got:?} is not the expected {want:?}"
-                )));
-            }
-        }
-        let node = Arc::new(Node::new(
-            name,
-            host.to_string(),
-            port,
+    fn make_node(&self, name: &str, host: &aerospike::Host) -> Result<Arc<Node>> {
+        let addr = resolve(&host.name, host.port)?;
+        Ok(Arc::new(Node::new(
+            name.to_string(),
+            host.name.clone(),
+            host.port,
             addr,
             self.cfg.max_conns_per_node,
             self.cfg.conn_timeout,
             self.cfg.credentials.clone(),
-        ));
-        if value(&info, "build").is_some_and(|b| build_at_least(b, (8, 1))) {
-            // As the C client: once per node, on its tend socket; the reply is ignored.
-            let cmd = user_agent_command(&self.cfg.client_name, self.cfg.app_id.as_deref());
-            let _ = node.tend_info(&[&cmd], self.cfg.conn_timeout);
-        }
-        Ok(node)
+        )))
     }
 
-    /// One tend pass. Returns an error only when no node at all can be reached.
-    fn tend(&self) -> Result<()> {
-        let _g = self
-            .tend_lock
-            .lock()
-            .map_err(|_| Error::Client("tend lock poisoned".into()))?;
-        let mut nodes: Vec<Arc<Node>> = self.nodes().as_ref().clone();
+    /// One sync pass: the crate's nodes become ours (new pools for new nodes, closed
+    /// pools for nodes it dropped), a node's `replicas` is read again when its partition
+    /// generation moved, and the table is rebuilt when anything changed.
+    async fn sync(&self, client: &aerospike::Client) -> Result<()> {
+        let current = self.nodes();
+        let mut next: Vec<Arc<Node>> = Vec::new();
         let mut changed = false;
-        let mut last_err = None;
-        if nodes.is_empty() {
-            for (h, p) in &self.cfg.hosts {
-                match self.make_node(h, *p, None) {
+        let admin = aerospike::policy::AdminPolicy::default();
+        let live: Vec<Arc<aerospike::Node>> = client
+            .nodes()
+            .into_iter()
+            .filter(|n| n.is_active())
+            .collect();
+        // A node gone: the others take its partitions, maybe before the crate has seen
+        // their new generation; read every `replicas` now rather than a tend later.
+        let lost = current
+            .iter()
+            .any(|n| !live.iter().any(|cn| cn.name() == n.name()));
+        for cn in live {
+            let node = match current.iter().find(|n| n.name() == cn.name()) {
+                Some(n) => n.clone(),
+                None => match self.make_node(cn.name(), &cn.host()) {
                     Ok(n) => {
-                        crate::log!(Level::Info, "seeded from {h}:{p}: node {}", n.name());
-                        nodes.push(n);
+                        crate::log!(
+                            Level::Info,
+                            "node {} ({}) added to the cluster",
+                            n.name(),
+                            n.address()
+                        );
                         changed = true;
-                        break;
+                        n
                     }
-                    Err(e) => last_err = Some(e),
-                }
-            }
-            if nodes.is_empty() {
-                return Err(last_err.unwrap_or_else(|| Error::Cluster("no seed hosts".into())));
-            }
-        }
-        let mut peers: Vec<(String, String, u16)> = Vec::new();
-        let mut replicas_changed = false;
-        for n in &nodes {
-            match n.tend_info(
-                &["node", "partition-generation", "peers-clear-std"],
-                self.cfg.conn_timeout,
-            ) {
-                Ok(info) => {
-                    if value(&info, "node") != Some(n.name()) {
-                        n.failures
-                            .store(self.cfg.max_tend_failures, Ordering::Release);
+                    Err(e) => {
+                        crate::log!(Level::Warn, "node {}: {e}", cn.name());
                         continue;
                     }
-                    n.failures.store(0, Ordering::Release);
-                    if let Some(p) = value(&info, "peers-clear-std") {
-                        peers.extend(parse_peers(p));
-                    }
-                    let gen: i64 = value(&info, "partition-generation")
-                        .and_then(|g| g.trim().parse().ok())
-                        .unwrap_or(-1);
-                    if gen != n.partition_generation.load(Ordering::Acquire) {
-                        if let Ok(r) = n.tend_info(&["replicas"], self.cfg.conn_timeout) {
-                            if let Some(v) = value(&r, "replicas") {
-                                if let Ok(mut slot) = n.replicas.lock() {
-                                    *slot = Some(v.to_string());
-                                }
-                                n.partition_generation.store(gen, Ordering::Release);
-                                replicas_changed = true;
+                },
+            };
+            let gen = cn.partition_generation() as i64;
+            if lost || gen != node.partition_generation.load(Ordering::Acquire) {
+                match cn.info(&admin, &["replicas"]).await {
+                    Ok(map) => {
+                        if let Some(v) = map.get("replicas") {
+                            if let Ok(mut slot) = node.replicas.lock() {
+                                *slot = Some(v.clone());
                             }
+                            node.partition_generation.store(gen, Ordering::Release);
+                            changed = true;
                         }
                     }
-                }
-                Err(e) => {
-                    n.failures.fetch_add(1, Ordering::AcqRel);
-                    crate::log!(Level::Debug, "tend of node {} failed: {e}", n.name());
-                    last_err = Some(e);
+                    Err(e) => {
+                        crate::log!(Level::Debug, "replicas of node {}: {e}", cn.name());
+                    }
                 }
             }
+            next.push(node);
         }
-        // Drop nodes that failed too often.
-        let before = nodes.len();
-        nodes.retain(|n| {
-            let dead = n.failures.load(Ordering::Acquire) >= self.cfg.max_tend_failures;
-            if dead {
+        for n in current.iter() {
+            if !next.iter().any(|m| Arc::ptr_eq(m, n)) {
                 crate::log!(
                     Level::Warn,
                     "node {} ({}) removed from the cluster",
@@ -269,52 +247,55 @@ impl Inner {
                     n.address()
                 );
                 n.deactivate();
+                changed = true;
             }
-            !dead
-        });
-        changed |= nodes.len() != before;
-        // Add peers we do not know yet.
-        for (id, host, port) in peers {
-            if nodes.iter().any(|n| n.name() == id) {
-                continue;
+        }
+        let racks = self.rack_view(client, &next);
+        if let Ok(mut last) = self.racks.lock() {
+            if *last != racks {
+                *last = racks;
+                changed = true;
             }
-            if let Ok(n) = self.make_node(&host, port, Some(&id)) {
-                if !nodes.iter().any(|m| m.name() == n.name()) {
-                    if let Ok(r) =
-                        n.tend_info(&["partition-generation", "replicas"], self.cfg.conn_timeout)
-                    {
-                        if let Some(v) = value(&r, "replicas") {
-                            if let Ok(mut slot) = n.replicas.lock() {
-                                *slot = Some(v.to_string());
-                            }
-                        }
-                        let gen = value(&r, "partition-generation")
-                            .and_then(|g| g.trim().parse().ok())
-                            .unwrap_or(-1);
-                        n.partition_generation.store(gen, Ordering::Release);
+        }
+        if changed {
+            self.rebuild_table(&next);
+            if let Ok(mut w) = self.nodes.write() {
+                *w = Arc::new(next.clone());
+            }
+        }
+        if next.is_empty() {
+            return Err(Error::Cluster("no node reachable".into()));
+        }
+        Ok(())
+    }
+
+    /// (node, namespace, rank) for every node on one of the client's racks.
+    fn rack_view(
+        &self,
+        client: &aerospike::Client,
+        nodes: &[Arc<Node>],
+    ) -> Vec<(String, String, usize)> {
+        let mut out = Vec::new();
+        if self.cfg.rack_ids.is_empty() {
+            return out;
+        }
+        let namespaces: Vec<String> = nodes
+            .iter()
+            .filter_map(|n| n.replicas.lock().ok().and_then(|r| r.clone()))
+            .flat_map(|r| parse_replicas(&r).into_keys())
+            .collect();
+        for cn in client.nodes() {
+            for ns in &namespaces {
+                if let Some(rank) = self.cfg.rack_ids.iter().position(|r| cn.has_rack(ns, *r)) {
+                    let row = (cn.name().to_string(), ns.clone(), rank);
+                    if !out.contains(&row) {
+                        out.push(row);
                     }
-                    crate::log!(
-                        Level::Info,
-                        "node {} ({}) added to the cluster",
-                        n.name(),
-                        n.address()
-                    );
-                    nodes.push(n);
-                    changed = true;
                 }
             }
         }
-        if changed || replicas_changed {
-            self.rebuild_table(&nodes);
-            if let Ok(mut w) = self.nodes.write() {
-                *w = Arc::new(nodes.clone());
-            }
-        }
-        if nodes.is_empty() {
-            // Start over from the seeds next time.
-            return Err(last_err.unwrap_or_else(|| Error::Cluster("no node reachable".into())));
-        }
-        Ok(())
+        out.sort();
+        out
     }
 
     fn rebuild_table(&self, nodes: &[Arc<Node>]) {
@@ -340,21 +321,73 @@ impl Inner {
                 }
             }
         }
+        if let Ok(racks) = self.racks.lock() {
+            for (name, ns, rank) in racks.iter() {
+                if let (Some(parts), Some(node)) =
+                    (table.get_mut(ns), nodes.iter().find(|n| n.name() == name))
+                {
+                    parts.rack_rank.push((node.clone(), *rank));
+                }
+            }
+        }
         if let Ok(mut w) = self.table.write() {
             *w = Arc::new(table);
         }
     }
 }
 
-fn tend_loop(weak: Weak<Inner>, stop: std::sync::mpsc::Receiver<()>, interval: Duration) {
-    loop {
-        match stop.recv_timeout(interval) {
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-            _ => return,
+/// The tend thread's body: connect the crate's client, report the first sync to
+/// `ready`, then sync every interval until `stop` says so.
+fn tend_thread(
+    weak: Weak<Inner>,
+    policy: aerospike::ClientPolicy,
+    hosts: Vec<aerospike::Host>,
+    interval: Duration,
+    ready: std::sync::mpsc::Sender<Result<()>>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            let _ = ready.send(Err(Error::Client(format!(
+                "cannot start the tend runtime: {e}"
+            ))));
+            return;
         }
-        let Some(inner) = weak.upgrade() else { return };
-        let _ = inner.tend();
-    }
+    };
+    rt.block_on(async move {
+        let client = match aerospike::Client::new(&policy, &hosts).await {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = ready.send(Err(crate_error(&e)));
+                return;
+            }
+        };
+        let first = match weak.upgrade() {
+            Some(inner) => inner.sync(&client).await,
+            None => Err(Error::Client(
+                "the cluster was dropped while connecting".into(),
+            )),
+        };
+        let ok = first.is_ok();
+        let _ = ready.send(first);
+        if ok {
+            loop {
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    () = tokio::time::sleep(interval) => {}
+                }
+                let Some(inner) = weak.upgrade() else { break };
+                if let Err(e) = inner.sync(&client).await {
+                    crate::log!(Level::Debug, "cluster sync: {e}");
+                }
+            }
+        }
+        let _ = client.close().await;
+    });
 }
 
 impl Cluster {
@@ -363,42 +396,59 @@ impl Cluster {
         self.inner.cfg.credentials.as_ref()
     }
 
-    /// Seeds the cluster, waits for the first partition map, starts tending.
+    /// Seeds the cluster through the crate, waits for the first partition map, keeps
+    /// tending in the background.
     pub fn connect(cfg: ClusterConfig) -> Result<Cluster> {
         if cfg.hosts.is_empty() {
             return Err(Error::Param("hosts must list at least one seed".into()));
         }
-        let interval = cfg.tend_interval.max(Duration::from_millis(10));
+        let policy = client_policy(&cfg)?;
+        let hosts: Vec<aerospike::Host> = cfg
+            .hosts
+            .iter()
+            .map(|(h, p)| aerospike::Host::new(h, *p))
+            .collect();
+        // The crate tends every interval; syncing twice as often keeps the lag short.
+        let interval = cfg.tend_interval.max(MIN_TEND_INTERVAL) / 2;
         let inner = Arc::new(Inner {
             cfg,
             nodes: RwLock::new(Arc::new(Vec::new())),
             table: RwLock::new(Arc::new(HashMap::new())),
-            tend_lock: Mutex::new(()),
+            racks: Mutex::new(Vec::new()),
         });
-        inner
-            .tend()
-            .map_err(|e| Error::Connection(format!("Failed to connect: {}", e.message())))?;
-        // Peers found in the first pass are validated in the same pass; one more pass
-        // picks up nodes that joined while seeding.
-        let _ = inner.tend();
-        let (tx, rx) = std::sync::mpsc::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let weak = Arc::downgrade(&inner);
         let handle = std::thread::Builder::new()
             .name("aerospike-tend".into())
-            .spawn(move || tend_loop(weak, rx, interval))
+            .spawn(move || tend_thread(weak, policy, hosts, interval, ready_tx, stop_rx))
             .map_err(|e| Error::Client(format!("cannot start the tend thread: {e}")))?;
-        Ok(Cluster {
+        let first = ready_rx
+            .recv()
+            .unwrap_or_else(|_| Err(Error::Client("the tend thread ended early".into())));
+        let cluster = Cluster {
             inner,
-            tender: Mutex::new(Some((handle, tx))),
-        })
+            tender: Mutex::new(Some(Tender {
+                handle,
+                stop: stop_tx,
+            })),
+        };
+        if let Err(e) = first {
+            cluster.close();
+            return Err(match e {
+                Error::Connection(m) => Error::Connection(m),
+                other => Error::Connection(format!("Failed to connect: {}", other.message())),
+            });
+        }
+        Ok(cluster)
     }
 
     /// Stops tending and closes every socket.
     pub fn close(&self) {
         if let Ok(mut t) = self.tender.lock() {
-            if let Some((h, tx)) = t.take() {
-                let _ = tx.send(());
-                let _ = h.join();
+            if let Some(t) = t.take() {
+                let _ = t.stop.send(true);
+                let _ = t.handle.join();
             }
         }
         for n in self.inner.nodes().iter() {
@@ -407,11 +457,6 @@ impl Cluster {
         if let Ok(mut w) = self.inner.nodes.write() {
             *w = Arc::new(Vec::new());
         }
-    }
-
-    /// Runs one tend pass now.
-    pub fn tend_now(&self) -> Result<()> {
-        self.inner.tend()
     }
 
     /// Active nodes.
@@ -455,6 +500,10 @@ impl Cluster {
     }
 
     /// The node that should serve `partition` of `namespace` on attempt `attempt`.
+    ///
+    /// Writes and [`Replica::Master`] reads go to the master. Other reads go through the
+    /// replicas in order, one further on each retry; with [`Replica::PreferRack`] the
+    /// replicas on the client's racks (most preferred rack first) come before the rest.
     pub fn node_for(
         &self,
         namespace: &str,
@@ -465,31 +514,39 @@ impl Cluster {
     ) -> Result<Arc<Node>> {
         let table = self.partition_table();
         let parts = namespace_partitions(&table, namespace)?;
+        let owner = |col: usize| {
+            parts.columns[col]
+                .get(partition)
+                .and_then(|o| o.as_ref())
+                .filter(|n| n.is_active())
+        };
         let ncols = parts.columns.len();
+        let master_only = write || replica == Replica::Master;
+        if master_only || ncols <= 1 {
+            if let Some(n) = (ncols > 0).then(|| owner(0)).flatten() {
+                return Ok(n.clone());
+            }
+        } else {
+            let mut order: Vec<usize> = (0..ncols).collect();
+            if replica == Replica::PreferRack && !parts.rack_rank.is_empty() {
+                // Stable: replicas on no rack of ours keep their sequence order, last.
+                order.sort_by_key(|c| {
+                    parts.columns[*c]
+                        .get(partition)
+                        .and_then(|o| o.as_ref())
+                        .and_then(|n| parts.rank_of(n))
+                        .unwrap_or(usize::MAX)
+                });
+            }
+            let live: Vec<&Arc<Node>> = order.into_iter().filter_map(owner).collect();
+            if !live.is_empty() {
+                return Ok(live[attempt as usize % live.len()].clone());
+            }
+        }
         if ncols == 0 {
             return Err(Error::Cluster(format!(
                 "no partition owners for {namespace}"
             )));
-        }
-        let start = if write || replica == Replica::Master {
-            0
-        } else {
-            attempt as usize % ncols
-        };
-        for i in 0..ncols {
-            let col = if write || replica == Replica::Master {
-                0
-            } else {
-                (start + i) % ncols
-            };
-            if let Some(n) = parts.columns[col].get(partition).and_then(|o| o.as_ref()) {
-                if n.is_active() {
-                    return Ok(n.clone());
-                }
-            }
-            if write || replica == Replica::Master {
-                break;
-            }
         }
         Err(Error::Cluster(format!(
             "no active node for partition {partition} of {namespace}"
@@ -516,8 +573,8 @@ impl Drop for Cluster {
         // Signal only: joining here could wait on a tend thread that is itself waiting
         // for a lock the dropping thread holds (e.g. an interpreter lock for logging).
         if let Ok(mut t) = self.tender.lock() {
-            if let Some((_, tx)) = t.take() {
-                let _ = tx.send(());
+            if let Some(t) = t.take() {
+                let _ = t.stop.send(true);
             }
         }
         for n in self.inner.nodes().iter() {
@@ -530,33 +587,6 @@ impl Drop for Cluster {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn user_agent() {
-        // As recorded from the official client 19.3.0 (no app_id).
-        assert_eq!(
-            user_agent_command("python-19.3.0", None),
-            "user-agent-set:value=MSxweXRob24tMTkuMy4wLG5vdC1zZXQ="
-        );
-        for (raw, want) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v")] {
-            assert_eq!(base64(raw.as_bytes()), want);
-        }
-    }
-
-    #[test]
-    fn build_gate() {
-        for (build, want) in [
-            ("8.1.0.0", true),
-            ("8.1", true),
-            ("9.0.0", true),
-            ("8.0.9.9", false),
-            ("7.2.0.1", false),
-            ("", false),
-            ("x.y", false),
-        ] {
-            assert_eq!(build_at_least(build, (8, 1)), want, "{build}");
-        }
-    }
 
     #[test]
     fn replicas() {

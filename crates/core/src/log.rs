@@ -18,9 +18,41 @@ pub type Logger = Box<dyn Fn(Level, &str, &str, u32, &str) + Send + Sync>;
 
 static LOGGER: OnceLock<Logger> = OnceLock::new();
 
-/// Installs the logger (first call wins).
+/// Installs the logger (first call wins). It also receives the records of the tending
+/// crate (the `log` facade), unless the program installed another `log` logger first.
 pub fn set_logger(logger: Logger) {
     let _ = LOGGER.set(logger);
+    if log::set_logger(&Bridge).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
+}
+
+/// Forwards `log` records (the tending crate's) to the installed logger.
+struct Bridge;
+
+impl log::Log for Bridge {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        LOGGER.get().is_some()
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        let level = match record.level() {
+            log::Level::Error => Level::Error,
+            log::Level::Warn => Level::Warn,
+            log::Level::Info => Level::Info,
+            log::Level::Debug => Level::Debug,
+            log::Level::Trace => Level::Trace,
+        };
+        emit(
+            level,
+            record.module_path().unwrap_or(record.target()),
+            record.file().unwrap_or(""),
+            record.line().unwrap_or(0),
+            &record.args().to_string(),
+        );
+    }
+
+    fn flush(&self) {}
 }
 
 /// Sends one message to the logger, if any.

@@ -2,7 +2,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -27,9 +27,7 @@ pub struct Node {
     max_conns: usize,
     active: AtomicBool,
     pub(crate) partition_generation: AtomicI64,
-    pub(crate) failures: AtomicU32,
     pub(crate) replicas: Mutex<Option<String>>,
-    tend_conn: Mutex<Option<Socket>>,
     connect_timeout: Duration,
     credentials: Option<Credentials>,
 }
@@ -282,9 +280,7 @@ impl Node {
             max_conns: max_conns.max(1),
             active: AtomicBool::new(true),
             partition_generation: AtomicI64::new(-1),
-            failures: AtomicU32::new(0),
             replicas: Mutex::new(None),
-            tend_conn: Mutex::new(None),
             connect_timeout,
             credentials,
         }
@@ -326,9 +322,6 @@ impl Node {
             let n = idle.len();
             idle.clear();
             self.open.fetch_sub(n, Ordering::AcqRel);
-        }
-        if let Ok(mut t) = self.tend_conn.lock() {
-            *t = None;
         }
     }
 
@@ -506,55 +499,6 @@ impl Node {
         }
         Ok(parse_info(&out))
     }
-
-    /// Info on the node's dedicated tend socket.
-    pub(crate) fn tend_info(
-        &self,
-        cmds: &[&str],
-        timeout: Duration,
-    ) -> Result<Vec<(String, String)>> {
-        let mut guard = self
-            .tend_conn
-            .lock()
-            .map_err(|_| Error::Client("tend lock poisoned".into()))?;
-        let deadline = Some(Instant::now() + timeout);
-        if guard.is_none() {
-            *guard = Some(self.connect(deadline)?);
-        }
-        let req = info_request(cmds);
-        let mut out = Vec::new();
-        let res = match guard.as_mut() {
-            Some(s) => exchange(s, &req, deadline, &mut out),
-            None => Err(Error::Client("no tend connection".into())),
-        };
-        match res {
-            Ok(_) => Ok(parse_info(&out)),
-            Err(e) => {
-                *guard = None;
-                Err(e)
-            }
-        }
-    }
-}
-
-/// Info commands over a fresh socket to an address (seeding and peer validation).
-pub(crate) fn info_at(
-    addr: SocketAddr,
-    cmds: &[&str],
-    timeout: Duration,
-    credentials: Option<&Credentials>,
-) -> Result<Vec<(String, String)>> {
-    let mut s = Socket::new(
-        TcpStream::connect_timeout(&addr, timeout)
-            .map_err(|e| Error::Connection(format!("failed to connect to {addr}: {e}")))?,
-    );
-    if let Some(c) = credentials {
-        login(&mut s, c, Some(Instant::now() + timeout))?;
-    }
-    let req = info_request(cmds);
-    let mut out = Vec::new();
-    exchange(&mut s, &req, Some(Instant::now() + timeout), &mut out)?;
-    Ok(parse_info(&out))
 }
 
 #[cfg(test)]
