@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 import aerospike
+import pytest
 from aerospike.testing import Server
 
 N = 60
