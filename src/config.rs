@@ -2,9 +2,12 @@
 
 use std::time::Duration;
 
-use aeropy_core::{ClusterConfig, GenerationPolicy, Policy, RecordExists, Replica};
+use aeropy_core::{
+    ClusterConfig, GenerationPolicy, Policy, RecordExists, Replica, Seed, TlsConfig, TlsOptions,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString, PyTuple};
+use std::path::PathBuf;
 
 use crate::errors::param_err;
 use crate::serialization::{BOOL_AS_BOOL, SERIALIZER_PYTHON};
@@ -59,7 +62,6 @@ pub struct Settings {
     pub user: Option<String>,
     pub password: Option<String>,
     pub shm_key: Option<i64>,
-    pub hosts: Vec<(String, u16)>,
 }
 
 fn is_int(v: &Bound<'_, PyAny>) -> bool {
@@ -236,7 +238,7 @@ pub fn ttl_of(py: Python<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<u32>
     }
 }
 
-fn parse_hosts(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, u16)>> {
+fn parse_hosts(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<Seed>> {
     let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = v.cast::<PyList>() {
         l.iter().collect()
     } else if let Ok(t) = v.cast::<PyTuple>() {
@@ -266,7 +268,15 @@ fn parse_hosts(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, u1
             let port = int_of(py, "hosts port", &t.get_item(1)?)?;
             let port = u16::try_from(port)
                 .map_err(|_| param_err(py, format!("hosts port out of range: {port}")))?;
-            out.push((addr, port));
+            let tls_name = match t.get_item(2) {
+                Ok(n) if !n.is_none() => Some(str_of(py, "hosts tls_name", &n)?),
+                _ => None,
+            };
+            out.push(Seed {
+                host: addr,
+                port,
+                tls_name,
+            });
         } else if let Ok(s) = h.cast::<PyString>() {
             let s = s.to_cow()?;
             match s.rsplit_once(':') {
@@ -274,9 +284,9 @@ fn parse_hosts(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, u1
                     let port = p
                         .parse()
                         .map_err(|_| param_err(py, format!("hosts: bad port in {s:?}")))?;
-                    out.push((a.to_string(), port));
+                    out.push(Seed::from((a, port)));
                 }
-                _ => out.push((s.to_string(), 3000)),
+                _ => out.push(Seed::from((s.as_ref(), 3000))),
             }
         } else {
             return Err(param_err(
@@ -289,6 +299,65 @@ fn parse_hosts(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Vec<(String, u1
         }
     }
     Ok(out)
+}
+
+/// The `tls` dict: `None` unless `enable` is true. Options this client cannot honour
+/// raise `ParamError` naming them rather than being ignored.
+fn parse_tls(py: Python<'_>, v: &Bound<'_, PyAny>) -> PyResult<Option<TlsConfig>> {
+    let d = dict_of(py, "tls", v)?;
+    let mut enable = false;
+    let mut opts = TlsOptions::default();
+    for (k, v) in d.iter() {
+        let key = str_of(py, "tls key", &k)?;
+        let name = format!("tls[{key:?}]");
+        if v.is_none() {
+            continue;
+        }
+        let flag = |v: &Bound<'_, PyAny>| -> PyResult<bool> {
+            v.cast::<PyBool>()
+                .map(|b| b.is_true())
+                .map_err(|_| param_err(py, format!("{name} must be a bool")))
+        };
+        let path = |v: &Bound<'_, PyAny>| -> PyResult<Option<PathBuf>> {
+            Ok(Some(PathBuf::from(str_of(py, &name, v)?)))
+        };
+        match key.as_str() {
+            "enable" => enable = flag(&v)?,
+            "cafile" => opts.cafile = path(&v)?,
+            "capath" => opts.capath = path(&v)?,
+            "certfile" => opts.certfile = path(&v)?,
+            "keyfile" => opts.keyfile = path(&v)?,
+            "protocols" => opts.protocols = Some(str_of(py, &name, &v)?),
+            "log_session_info" => opts.log_session_info = flag(&v)?,
+            "crl_check" | "crl_check_all" | "for_login_only" => {
+                if flag(&v)? {
+                    return Err(param_err(
+                        py,
+                        format!("{name} is not supported by this client yet"),
+                    ));
+                }
+            }
+            "cipher_suite" | "cert_blacklist" | "keyfile_pw" => {
+                str_of(py, &name, &v)?;
+                let why = match key.as_str() {
+                    "keyfile_pw" => "give an unencrypted key file",
+                    "cipher_suite" => "rustls negotiates among its own modern suites",
+                    _ => "not built yet",
+                };
+                return Err(param_err(
+                    py,
+                    format!("{name} is not supported by this client ({why})"),
+                ));
+            }
+            _ => return Err(param_err(py, format!("unknown config key {name}"))),
+        }
+    }
+    if !enable {
+        return Ok(None);
+    }
+    opts.build()
+        .map(Some)
+        .map_err(|e| param_err(py, e.message()))
 }
 
 const TOP_POLICY_SCALARS: &[&str] = &[
@@ -334,7 +403,6 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
         user: None,
         password: None,
         shm_key: None,
-        hosts: Vec::new(),
     };
     let mut have_hosts = false;
     let (mut rack_aware, mut rack_id, mut rack_ids) = (false, 0usize, Vec::<usize>::new());
@@ -343,8 +411,7 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
         let n = key.as_str();
         match n {
             "hosts" => {
-                s.hosts = parse_hosts(py, &v)?;
-                cluster.hosts = s.hosts.clone();
+                cluster.hosts = parse_hosts(py, &v)?;
                 have_hosts = true;
             }
             "lua" => {
@@ -513,17 +580,7 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                 cluster.cluster_name = (!v.is_none()).then(|| str_of(py, n, &v)).transpose()?
             }
             "app_id" => cluster.app_id = Some(str_of(py, n, &v)?),
-            "tls" => {
-                let td = dict_of(py, n, &v)?;
-                if td
-                    .get_item("enable")?
-                    .map(|e| e.is_truthy())
-                    .transpose()?
-                    .unwrap_or(false)
-                {
-                    return Err(param_err(py, "tls is not supported yet by this client"));
-                }
-            }
+            "tls" => cluster.tls = parse_tls(py, &v)?,
             "rack_ids" => {
                 let bad = || param_err(py, "rack_ids must be a list of non-negative ints");
                 for r in v.cast::<PyList>().map_err(|_| bad())?.iter() {

@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..ServerConfig::default()
     })?;
     let client = Client::connect(ClusterConfig {
-        hosts: server.hosts(),
+        hosts: server.hosts().into_iter().map(Into::into).collect(),
         ..ClusterConfig::default()
     })?;
     let policy = Policy::default();

@@ -23,11 +23,35 @@ use crate::policy::Replica;
 /// Shorter tend intervals are raised to this (the crate's and the C client's minimum).
 pub const MIN_TEND_INTERVAL: Duration = Duration::from_millis(250);
 
+/// A seed host, with the name its TLS certificate carries (the host name when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seed {
+    pub host: String,
+    pub port: u16,
+    pub tls_name: Option<String>,
+}
+
+impl From<(String, u16)> for Seed {
+    fn from((host, port): (String, u16)) -> Seed {
+        Seed {
+            host,
+            port,
+            tls_name: None,
+        }
+    }
+}
+
+impl From<(&str, u16)> for Seed {
+    fn from((host, port): (&str, u16)) -> Seed {
+        Seed::from((host.to_string(), port))
+    }
+}
+
 /// How the client finds and watches the cluster.
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
     /// Seed hosts.
-    pub hosts: Vec<(String, u16)>,
+    pub hosts: Vec<Seed>,
     /// Expected cluster name, checked when set.
     pub cluster_name: Option<String>,
     /// Time between tends (at least [`MIN_TEND_INTERVAL`], as the C client).
@@ -49,12 +73,14 @@ pub struct ClusterConfig {
     pub rack_ids: Vec<usize>,
     /// Use the nodes' `alternate-access-address` (`services-alternate`).
     pub use_services_alternate: bool,
+    /// TLS for every connection (tending's and the pools'), when set.
+    pub tls: Option<crate::tls::TlsConfig>,
 }
 
 impl Default for ClusterConfig {
     fn default() -> Self {
         ClusterConfig {
-            hosts: vec![("127.0.0.1".into(), 3000)],
+            hosts: vec![Seed::from(("127.0.0.1", 3000))],
             cluster_name: None,
             tend_interval: Duration::from_millis(1000),
             conn_timeout: Duration::from_millis(1000),
@@ -65,6 +91,7 @@ impl Default for ClusterConfig {
             app_id: None,
             rack_ids: Vec::new(),
             use_services_alternate: false,
+            tls: None,
         }
     }
 }
@@ -150,6 +177,9 @@ fn client_policy(cfg: &ClusterConfig) -> Result<aerospike::ClientPolicy> {
     if !cfg.rack_ids.is_empty() {
         p.rack_ids = Some(cfg.rack_ids.clone());
     }
+    if let Some(tls) = &cfg.tls {
+        p.tls_policy = Some(aerospike::TlsPolicy::new(tls.config.clone()));
+    }
     if let Some(c) = &cfg.credentials {
         p.set_auth_mode(aerospike::AuthMode::Internal(
             c.user.clone(),
@@ -170,14 +200,28 @@ impl Inner {
 
     fn make_node(&self, name: &str, host: &aerospike::Host) -> Result<Arc<Node>> {
         let addr = resolve(&host.name, host.port)?;
+        let tls = match &self.cfg.tls {
+            None => None,
+            Some(t) => {
+                let want = host.tls_name.as_deref().unwrap_or(&host.name);
+                let name = rustls::pki_types::ServerName::try_from(want.to_string())
+                    .map_err(|e| Error::Param(format!("bad TLS name {want:?}: {e}")))?;
+                Some(crate::node::NodeTls {
+                    config: t.config.clone(),
+                    name,
+                    log_session_info: t.log_session_info,
+                })
+            }
+        };
         Ok(Arc::new(Node::new(
             name.to_string(),
-            host.name.clone(),
-            host.port,
-            addr,
-            self.cfg.max_conns_per_node,
-            self.cfg.conn_timeout,
-            self.cfg.credentials.clone(),
+            (host.name.clone(), host.port, addr),
+            crate::node::Access {
+                max_conns: self.cfg.max_conns_per_node,
+                connect_timeout: self.cfg.conn_timeout,
+                credentials: self.cfg.credentials.clone(),
+                tls,
+            },
         )))
     }
 
@@ -406,7 +450,10 @@ impl Cluster {
         let hosts: Vec<aerospike::Host> = cfg
             .hosts
             .iter()
-            .map(|(h, p)| aerospike::Host::new(h, *p))
+            .map(|s| match &s.tls_name {
+                Some(t) => aerospike::Host::new_tls(&s.host, t, s.port),
+                None => aerospike::Host::new(&s.host, s.port),
+            })
             .collect();
         // The crate tends every interval; syncing twice as often keeps the lag short.
         let interval = cfg.tend_interval.max(MIN_TEND_INTERVAL) / 2;

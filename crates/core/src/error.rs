@@ -18,6 +18,8 @@ pub enum Error {
     Timeout { msg: String, in_doubt: bool },
     /// The socket failed (connect, read or write), code -10.
     Connection(String),
+    /// The TLS handshake failed (untrusted or mismatched certificate, protocol), code -9.
+    Tls(String),
     /// A bad argument from the caller, code -2.
     Param(String),
     /// A client-side failure with no better class, code -1.
@@ -39,6 +41,7 @@ impl Error {
             Error::Server { code, .. } => *code,
             Error::Timeout { .. } => 9,
             Error::Connection(_) => -10,
+            Error::Tls(_) => -9,
             Error::Param(_) => -2,
             Error::Client(_) | Error::Parse(_) => -1,
             Error::Cluster(_) => 11,
@@ -60,6 +63,7 @@ impl Error {
         match self {
             Error::Server { msg, .. } | Error::Timeout { msg, .. } => msg,
             Error::Connection(m)
+            | Error::Tls(m)
             | Error::Param(m)
             | Error::Client(m)
             | Error::Cluster(m)

@@ -13,6 +13,7 @@ pub mod log;
 pub mod node;
 pub mod policy;
 pub mod query;
+pub mod tls;
 pub mod value;
 
 /// The wire codec this client speaks (shared with the embedded server).
@@ -21,10 +22,11 @@ pub use aeropy_protocol as protocol;
 pub use auth::Credentials;
 pub use batch::{BatchBins, BatchItem, BatchReplies};
 pub use client::{BinEncoder, Client, RecordVisitor, Route};
-pub use cluster::{Cluster, ClusterConfig};
+pub use cluster::{Cluster, ClusterConfig, Seed};
 pub use error::{Error, Result};
 pub use key::{Key, UserKey};
 pub use node::{Blocking, InPlace, Node};
 pub use policy::{GenerationPolicy, Policy, RecordExists, Replica, WriteMeta};
 pub use query::{IndexFilter, JobInfo, QueryReplies, QuerySpec};
+pub use tls::{TlsConfig, TlsOptions};
 pub use value::{Bins, Record, Value};

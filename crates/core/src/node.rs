@@ -3,11 +3,12 @@
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::auth::{login, Credentials};
 use crate::error::{Error, Result};
+use crate::log::Level;
 use aeropy_protocol::frame::{self, ProtoHeader};
 use aeropy_protocol::info;
 
@@ -30,6 +31,7 @@ pub struct Node {
     pub(crate) replicas: Mutex<Option<String>>,
     connect_timeout: Duration,
     credentials: Option<Credentials>,
+    tls: Option<NodeTls>,
 }
 
 /// A pooled connection: returned to the pool on success, closed on any failure.
@@ -114,12 +116,100 @@ fn remaining(deadline: Option<Instant>) -> Result<Option<Duration>> {
 /// arrives in one `recv`.
 const READ_BUF_SIZE: usize = 16 * 1024;
 
+/// A plain or TLS stream over a TCP socket.
+#[derive(Debug)]
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// How a node's pool opens sockets: its size, the connect timeout, the login and TLS.
+#[derive(Debug, Clone)]
+pub(crate) struct Access {
+    pub(crate) max_conns: usize,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) tls: Option<NodeTls>,
+}
+
+/// How a node's sockets speak TLS: the shared configuration and the name its
+/// certificate must carry.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeTls {
+    pub(crate) config: Arc<rustls::ClientConfig>,
+    pub(crate) name: rustls::pki_types::ServerName<'static>,
+    pub(crate) log_session_info: bool,
+}
+
+impl NodeTls {
+    /// TLS over a connected socket, handshake done before `deadline`.
+    fn handshake(&self, mut tcp: TcpStream, addr: SocketAddr) -> Result<Stream> {
+        let failed = |e: &dyn std::fmt::Display| {
+            Error::Tls(format!("TLS handshake with {addr} failed: {e}"))
+        };
+        let mut conn = rustls::ClientConnection::new(self.config.clone(), self.name.clone())
+            .map_err(|e| failed(&e))?;
+        while conn.is_handshaking() {
+            conn.complete_io(&mut tcp).map_err(|e| match e.kind() {
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => Error::Timeout {
+                    msg: format!("TLS handshake with {addr} timed out"),
+                    in_doubt: false,
+                },
+                _ => failed(&e),
+            })?;
+        }
+        if self.log_session_info {
+            crate::log!(
+                Level::Info,
+                "TLS session with {addr}: {:?}, {:?}",
+                conn.protocol_version(),
+                conn.negotiated_cipher_suite().map(|s| s.suite())
+            );
+        }
+        Ok(Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp))))
+    }
+}
+
 /// A socket, the timeout last set on it (setting it costs a syscall; skipped while
 /// the wanted value is within 10% of the current one), and its read buffer: bytes
 /// received but not yet consumed are `rbuf[rstart..rend]` and belong to the next frame.
 #[derive(Debug)]
 pub(crate) struct Socket {
-    stream: TcpStream,
+    stream: Stream,
     timeout: Option<Duration>,
     last_used: Instant,
     rbuf: Vec<u8>,
@@ -129,6 +219,10 @@ pub(crate) struct Socket {
 
 impl Socket {
     fn new(stream: TcpStream) -> Self {
+        Self::over(Stream::Plain(stream))
+    }
+
+    fn over(stream: Stream) -> Self {
         Socket {
             stream,
             timeout: None,
@@ -146,8 +240,8 @@ impl Socket {
             _ => false,
         };
         if !close_enough {
-            self.stream.set_read_timeout(want)?;
-            self.stream.set_write_timeout(want)?;
+            self.stream.tcp().set_read_timeout(want)?;
+            self.stream.tcp().set_write_timeout(want)?;
             self.timeout = want;
         }
         Ok(())
@@ -263,12 +357,8 @@ pub(crate) fn parse_info(body: &[u8]) -> Vec<(String, String)> {
 impl Node {
     pub(crate) fn new(
         name: String,
-        host: String,
-        port: u16,
-        addr: SocketAddr,
-        max_conns: usize,
-        connect_timeout: Duration,
-        credentials: Option<Credentials>,
+        (host, port, addr): (String, u16, SocketAddr),
+        access: Access,
     ) -> Node {
         Node {
             name,
@@ -277,12 +367,13 @@ impl Node {
             addr,
             idle: Mutex::new(Vec::new()),
             open: AtomicUsize::new(0),
-            max_conns: max_conns.max(1),
+            max_conns: access.max_conns.max(1),
             active: AtomicBool::new(true),
             partition_generation: AtomicI64::new(-1),
             replicas: Mutex::new(None),
-            connect_timeout,
-            credentials,
+            connect_timeout: access.connect_timeout,
+            credentials: access.credentials,
+            tls: access.tls,
         }
     }
 
@@ -338,7 +429,14 @@ impl Node {
             _ => Error::Connection(format!("failed to connect to {}: {e}", self.addr)),
         })?;
         let _ = s.set_nodelay(true);
-        let mut sock = Socket::new(s);
+        let mut sock = match &self.tls {
+            None => Socket::new(s),
+            Some(tls) => {
+                s.set_read_timeout(Some(t))?;
+                s.set_write_timeout(Some(t))?;
+                Socket::over(tls.handshake(s, self.addr)?)
+            }
+        };
         if let Some(c) = &self.credentials {
             let login_deadline = Some(Instant::now() + t);
             login(&mut sock, c, login_deadline)?;

@@ -20,7 +20,7 @@ fn start(nodes: usize) -> (Cluster, Client) {
     })
     .unwrap();
     let client = Client::connect(ClusterConfig {
-        hosts: server.hosts(),
+        hosts: server.hosts().into_iter().map(Into::into).collect(),
         tend_interval: Duration::from_millis(50),
         ..ClusterConfig::default()
     })
@@ -220,7 +220,7 @@ fn survives_a_node_stop() {
 #[test]
 fn connect_failure_is_a_connection_error() {
     let err = Client::connect(ClusterConfig {
-        hosts: vec![("127.0.0.1".into(), 1)],
+        hosts: vec![("127.0.0.1", 1).into()],
         ..ClusterConfig::default()
     })
     .unwrap_err();
