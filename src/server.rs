@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use aeropy_server::{Cluster, ClusterConfig, NamespaceConfig, MAX_NODES};
+use aeropy_server::{Cluster, ClusterConfig, NamespaceConfig, TlsOptions, MAX_NODES};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -43,7 +43,7 @@ impl EmbeddedCluster {
 #[pymethods]
 impl EmbeddedCluster {
     #[new]
-    #[pyo3(signature = (host="127.0.0.1", port=0, nodes=1, namespaces=vec!["test".to_string(), "bar".to_string()], cluster_name="embedded", default_ttl=0, replication_factor=1, rack_ids=None))]
+    #[pyo3(signature = (host="127.0.0.1", port=0, nodes=1, namespaces=vec!["test".to_string(), "bar".to_string()], cluster_name="embedded", default_ttl=0, replication_factor=1, rack_ids=None, tls_name=None, tls_mutual=false))]
     #[allow(clippy::too_many_arguments)] // mirrors the keyword arguments of testing.Server
     fn new(
         py: Python<'_>,
@@ -55,6 +55,8 @@ impl EmbeddedCluster {
         default_ttl: u32,
         replication_factor: u8,
         rack_ids: Option<Vec<u32>>,
+        tls_name: Option<String>,
+        tls_mutual: bool,
     ) -> PyResult<Self> {
         if nodes == 0 || nodes > MAX_NODES {
             return Err(param_err(
@@ -71,6 +73,12 @@ impl EmbeddedCluster {
         if rack_ids.as_ref().is_some_and(|r| r.len() != nodes) {
             return Err(param_err(py, "rack_ids must give one rack id per node"));
         }
+        if tls_name.as_deref() == Some("") {
+            return Err(param_err(py, "tls_name must not be empty"));
+        }
+        if tls_mutual && tls_name.is_none() {
+            return Err(param_err(py, "tls_mutual needs tls_name (TLS is off)"));
+        }
         let cfg = ClusterConfig {
             host: host.to_string(),
             port,
@@ -84,10 +92,20 @@ impl EmbeddedCluster {
                 })
                 .collect(),
             cluster_name: cluster_name.to_string(),
+            tls: tls_name.map(|name| TlsOptions {
+                name,
+                mutual: tls_mutual,
+                ..TlsOptions::default()
+            }),
         };
-        let cluster = py
-            .detach(|| Cluster::start(cfg))
-            .map_err(|e| client_err(py, format!("cannot start the embedded server: {e}")))?;
+        let cluster = py.detach(|| Cluster::start(cfg)).map_err(|e| {
+            let msg = format!("cannot start the embedded server: {e}");
+            if e.kind() == std::io::ErrorKind::InvalidInput {
+                param_err(py, msg) // e.g. a TLS name no certificate can carry
+            } else {
+                client_err(py, msg)
+            }
+        })?;
         if let Some(racks) = rack_ids {
             cluster.set_rack_ids(&racks);
         }
@@ -99,6 +117,38 @@ impl EmbeddedCluster {
     /// `(host, port)` of every node, in node order.
     fn hosts(&self, py: Python<'_>) -> PyResult<Vec<(String, u16)>> {
         self.with(py, |c| Ok(c.hosts()))
+    }
+
+    /// `(host, tls_port, tls_name)` of every node, in node order (empty without TLS).
+    fn tls_hosts(&self, py: Python<'_>) -> PyResult<Vec<(String, u16, String)>> {
+        self.with(py, |c| Ok(c.tls_hosts()))
+    }
+
+    /// PEM files for clients: `cafile`, and with mutual TLS `certfile` and `keyfile`
+    /// (None without TLS).
+    fn tls_files<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let files = self.with(py, |c| {
+            let path = |p: Option<&std::path::Path>| p.map(|p| p.to_string_lossy().into_owned());
+            Ok(path(c.tls_ca_file()).map(|ca| {
+                (
+                    ca,
+                    path(c.tls_client_cert_file()),
+                    path(c.tls_client_key_file()),
+                )
+            }))
+        })?;
+        let Some((ca, cert, key)) = files else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        d.set_item("cafile", ca)?;
+        if let Some(cert) = cert {
+            d.set_item("certfile", cert)?;
+        }
+        if let Some(key) = key {
+            d.set_item("keyfile", key)?;
+        }
+        Ok(Some(d))
     }
 
     /// Stops node `i` (its port closes, its partitions move to the other nodes).

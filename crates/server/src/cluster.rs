@@ -3,6 +3,7 @@
 
 use std::io;
 use std::net::TcpListener;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -11,6 +12,7 @@ use aeropy_protocol::partitions::{NamespaceReplicas, PartitionBitmap};
 
 use crate::node::RunningNode;
 use crate::store::{Namespace, Store};
+use crate::tls::{self, TlsFiles, TlsOptions};
 
 /// Most nodes one embedded cluster may have.
 pub const MAX_NODES: usize = 64;
@@ -50,6 +52,8 @@ pub struct ClusterConfig {
     pub namespaces: Vec<NamespaceConfig>,
     /// Value of the `cluster-name` info command.
     pub cluster_name: String,
+    /// A TLS listener on every node beside the clear one (`None` = clear text only).
+    pub tls: Option<TlsOptions>,
 }
 
 impl Default for ClusterConfig {
@@ -60,6 +64,7 @@ impl Default for ClusterConfig {
             nodes: 1,
             namespaces: vec![NamespaceConfig::new("test"), NamespaceConfig::new("bar")],
             cluster_name: "aerospike-embedded".to_string(),
+            tls: None,
         }
     }
 }
@@ -93,6 +98,8 @@ pub struct NodeCounters {
 pub(crate) struct NodeMeta {
     pub id: String,
     pub port: u16,
+    /// Port of the TLS listener (0 = no TLS).
+    pub tls_port: u16,
     pub live: bool,
     pub partition_generation: i64,
     /// Rack id reported by `rack-ids` for every namespace (default 0).
@@ -190,6 +197,8 @@ pub(crate) struct Shared {
     pub host: String,
     pub cluster_name: String,
     pub cluster_key: String,
+    /// TLS name and server configuration, when the nodes listen for TLS too.
+    pub tls: Option<(String, Arc<rustls::ServerConfig>)>,
     topo: RwLock<Topology>,
     pub stats: Vec<NodeStats>,
     pub indexes: crate::sindex::Indexes,
@@ -255,6 +264,20 @@ impl Shared {
 pub struct Cluster {
     shared: Arc<Shared>,
     nodes: Vec<Option<RunningNode>>,
+    /// PEM files of the TLS CA (and client certificate); removed on shutdown.
+    tls_files: Option<TlsFiles>,
+}
+
+/// Port of node `i` when node 0 is on `base` (0 = a free port).
+fn node_port(base: u16, i: usize) -> u16 {
+    if base == 0 {
+        0
+    } else {
+        u16::try_from(i)
+            .ok()
+            .and_then(|i| base.checked_add(i))
+            .unwrap_or(0)
+    }
 }
 
 impl Cluster {
@@ -272,18 +295,29 @@ impl Cluster {
                 "at least one namespace",
             ));
         }
+        let tls = match &cfg.tls {
+            Some(opts) => Some((opts, tls::generate(opts, &cfg.host)?)),
+            None => None,
+        };
         let mut listeners = Vec::with_capacity(cfg.nodes);
         for i in 0..cfg.nodes {
-            let port = if cfg.port == 0 {
-                0
-            } else {
-                cfg.port.checked_add(i as u16).unwrap_or(0)
-            };
-            listeners.push(TcpListener::bind((cfg.host.as_str(), port))?);
+            listeners.push(TcpListener::bind((
+                cfg.host.as_str(),
+                node_port(cfg.port, i),
+            ))?);
         }
-        let ports: Vec<u16> = listeners
+        let mut tls_listeners = Vec::new();
+        if let Some((opts, _)) = &tls {
+            for i in 0..cfg.nodes {
+                let port = node_port(opts.port, i);
+                tls_listeners.push(TcpListener::bind((cfg.host.as_str(), port))?);
+            }
+        }
+        let port_of = |l: &TcpListener| l.local_addr().map(|a| a.port());
+        let ports: Vec<u16> = listeners.iter().map(port_of).collect::<io::Result<_>>()?;
+        let tls_ports: Vec<u16> = tls_listeners
             .iter()
-            .map(|l| l.local_addr().map(|a| a.port()))
+            .map(port_of)
             .collect::<io::Result<_>>()?;
         let first = u64::from(ports[0]);
         let nodes = ports
@@ -293,6 +327,7 @@ impl Cluster {
                 // Distinct per cluster and stable across restarts of a node.
                 id: format!("BB9{:012X}", (first << 16) | (i as u64 + 1)),
                 port: *p,
+                tls_port: tls_ports.get(i).copied().unwrap_or(0),
                 live: true,
                 partition_generation: 1,
                 rack: 0,
@@ -319,18 +354,31 @@ impl Cluster {
             host: cfg.host.clone(),
             cluster_name: cfg.cluster_name.clone(),
             cluster_key: format!("{:012X}", first * 0x9E37_79B9 % 0xFFFF_FFFF_FFFF),
+            tls: tls
+                .as_ref()
+                .map(|(opts, m)| (opts.name.clone(), m.config.clone())),
             topo: RwLock::new(topo),
             stats: (0..cfg.nodes).map(|_| NodeStats::default()).collect(),
             indexes: crate::sindex::Indexes::default(),
             jobs: crate::jobs::Jobs::default(),
             udfs: crate::udf::Udfs::default(),
         });
+        let mut tls_listeners = tls_listeners.into_iter();
         let nodes = listeners
             .into_iter()
             .enumerate()
-            .map(|(i, l)| RunningNode::spawn(shared.clone(), i, l).map(Some))
+            .map(|(i, l)| {
+                let t = tls_listeners
+                    .next()
+                    .zip(shared.tls.as_ref().map(|t| t.1.clone()));
+                RunningNode::spawn(shared.clone(), i, l, t).map(Some)
+            })
             .collect::<io::Result<_>>()?;
-        Ok(Cluster { shared, nodes })
+        Ok(Cluster {
+            shared,
+            nodes,
+            tls_files: tls.map(|(_, m)| m.files),
+        })
     }
 
     /// The state shared by the nodes (for in-crate tests).
@@ -347,6 +395,49 @@ impl Cluster {
             .iter()
             .map(|n| (self.shared.host.clone(), n.port))
             .collect()
+    }
+
+    /// TLS port of node `i` (`None` without TLS or past the last node).
+    pub fn tls_port(&self, i: usize) -> Option<u16> {
+        self.shared.tls.as_ref()?;
+        self.shared.topo().nodes.get(i).map(|n| n.tls_port)
+    }
+
+    /// The TLS name clients must verify (`None` without TLS).
+    pub fn tls_name(&self) -> Option<&str> {
+        self.shared.tls.as_ref().map(|t| t.0.as_str())
+    }
+
+    /// `(host, tls_port, tls_name)` of every node, in node order (empty without TLS): the
+    /// hosts of a TLS client configuration.
+    pub fn tls_hosts(&self) -> Vec<(String, u16, String)> {
+        let Some((name, _)) = &self.shared.tls else {
+            return Vec::new();
+        };
+        self.shared
+            .topo()
+            .nodes
+            .iter()
+            .map(|n| (self.shared.host.clone(), n.tls_port, name.clone()))
+            .collect()
+    }
+
+    /// PEM file of the CA that signed the server (and client) certificates; `None`
+    /// without TLS or after [`Cluster::shutdown`], which removes the files.
+    pub fn tls_ca_file(&self) -> Option<&Path> {
+        self.tls_files.as_ref().map(|f| f.ca.as_path())
+    }
+
+    /// PEM file of the client certificate (mutual TLS only).
+    pub fn tls_client_cert_file(&self) -> Option<&Path> {
+        let (cert, _) = self.tls_files.as_ref()?.client.as_ref()?;
+        Some(cert.as_path())
+    }
+
+    /// PEM file of the client certificate's private key, PKCS #8 (mutual TLS only).
+    pub fn tls_client_key_file(&self) -> Option<&Path> {
+        let (_, key) = self.tls_files.as_ref()?.client.as_ref()?;
+        Some(key.as_path())
     }
 
     /// Node ids (as returned by the `node` info command).
@@ -396,9 +487,19 @@ impl Cluster {
         if self.is_running(i) || i >= self.nodes.len() {
             return Ok(());
         }
-        let port = self.shared.topo().nodes[i].port;
+        let (port, tls_port) = {
+            let t = self.shared.topo();
+            (t.nodes[i].port, t.nodes[i].tls_port)
+        };
         let listener = TcpListener::bind((self.shared.host.as_str(), port))?;
-        self.nodes[i] = Some(RunningNode::spawn(self.shared.clone(), i, listener)?);
+        let tls = match &self.shared.tls {
+            Some((_, config)) => Some((
+                TcpListener::bind((self.shared.host.as_str(), tls_port))?,
+                config.clone(),
+            )),
+            None => None,
+        };
+        self.nodes[i] = Some(RunningNode::spawn(self.shared.clone(), i, listener, tls)?);
         let rfs = self.shared.rfs();
         let mut t = self.shared.topo_mut();
         t.change(&rfs, |t| {
@@ -466,13 +567,15 @@ impl Cluster {
         }
     }
 
-    /// Stops every node and waits for their threads; ports are free afterwards.
+    /// Stops every node and waits for their threads; ports are free afterwards, and the
+    /// TLS files are removed.
     pub fn shutdown(&mut self) {
         for n in self.nodes.iter_mut() {
             if let Some(node) = n.take() {
                 node.stop();
             }
         }
+        self.tls_files = None;
     }
 }
 
@@ -493,6 +596,7 @@ mod tests {
                 .map(|i| NodeMeta {
                     id: format!("N{i}"),
                     port: 0,
+                    tls_port: 0,
                     live: true,
                     partition_generation: 1,
                     rack: 0,

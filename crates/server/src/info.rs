@@ -42,17 +42,30 @@ pub(crate) fn handle(
     frame::end_frame(out, start);
 }
 
+/// `peers-clear-*` (`tls` false) or `peers-tls-*`: `<gen>,<port>,[[<id>,<tls-name>,[<addr>]],…]`.
+/// Without TLS the TLS variant lists no peer, as a real server with no `tls-port`.
 fn peers_value(shared: &Shared, idx: usize, tls: bool) -> String {
     let t = shared.topo();
-    let own_port = t.nodes.get(idx).map_or(0, |n| n.port);
-    let peers: Vec<String> = if tls {
+    let tls_name = match (&shared.tls, tls) {
+        (Some((name, _)), true) => Some(name.as_str()),
+        _ => None,
+    };
+    let port_of = |n: &crate::cluster::NodeMeta| match tls_name {
+        Some(_) => n.tls_port,
+        None => n.port,
+    };
+    let own_port = t.nodes.get(idx).map_or(0, port_of);
+    let peers: Vec<String> = if tls && tls_name.is_none() {
         Vec::new()
     } else {
         t.nodes
             .iter()
             .enumerate()
             .filter(|(i, n)| *i != idx && n.live)
-            .map(|(_, n)| format!("[{},,[{}]]", n.id, host_port(&shared.host, n.port)))
+            .map(|(_, n)| {
+                let addr = host_port(&shared.host, port_of(n));
+                format!("[{},{},[{addr}]]", n.id, tls_name.unwrap_or(""))
+            })
             .collect()
     };
     format!("{},{},[{}]", t.peers_generation, own_port, peers.join(","))
@@ -99,7 +112,11 @@ fn value(shared: &Shared, idx: usize, state: &mut ConnState, line: &str) -> Stri
         ("service-clear-std" | "service-clear-alt" | "service", []) => {
             host_port(&shared.host, port)
         }
-        ("service-tls-std" | "service-tls-alt", []) => String::new(),
+        // Empty without TLS, as a real server with no `tls-port`.
+        ("service-tls-std" | "service-tls-alt", []) => match &shared.tls {
+            Some(_) => host_port(&shared.host, me.map_or(0, |n| n.tls_port)),
+            None => String::new(),
+        },
         ("services" | "services-alternate" | "services-alumni", []) => t
             .nodes
             .iter()

@@ -31,6 +31,7 @@ mod record;
 mod scan;
 mod sindex;
 mod store;
+mod tls;
 mod udf;
 
 #[cfg(test)]
@@ -38,3 +39,4 @@ mod fuzz_tests;
 
 pub use cluster::{Cluster, ClusterConfig, NamespaceConfig, NodeCounters, MAX_NODES};
 pub use info::BUILD;
+pub use tls::TlsOptions;

@@ -1,4 +1,5 @@
-//! One node: a listener thread, a thread per connection, frame reading and dispatch.
+//! One node: a listener thread (two with TLS), a thread per connection, frame reading and
+//! dispatch.
 
 use std::collections::HashMap;
 use std::io::{self, BufReader, Read, Write};
@@ -11,6 +12,7 @@ use aeropy_protocol::admin::{self, AdminHeader};
 use aeropy_protocol::frame::{self, ProtoHeader, TYPE_ADMIN, TYPE_COMPRESSED, TYPE_INFO, TYPE_MSG};
 use aeropy_protocol::msg::{self, Message, MsgHeader};
 use aeropy_protocol::result_code as rc;
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
 use crate::cluster::Shared;
 use crate::record::{self, MsgFields, Request};
@@ -21,37 +23,57 @@ const KEEP_BUFFER: usize = 1 << 20;
 
 type Conns = Arc<Mutex<HashMap<u64, (TcpStream, Option<JoinHandle<()>>)>>>;
 
-/// A node that is accepting connections.
+/// A node that is accepting connections: a clear listener and, with TLS, a second one.
 pub(crate) struct RunningNode {
-    addr: SocketAddr,
+    /// Where each listener accepts (to wake its blocking accept on shutdown).
+    addrs: Vec<SocketAddr>,
     stop: Arc<AtomicBool>,
-    listener: Option<JoinHandle<()>>,
+    listeners: Vec<JoinHandle<()>>,
     conns: Conns,
 }
 
 impl RunningNode {
-    /// Starts the accept loop of node `idx` on `listener`.
+    /// Starts the accept loop of node `idx` on `listener` and, when given, a TLS accept
+    /// loop on `tls` (each TLS handshake runs in its connection's own thread).
     pub fn spawn(
         shared: Arc<Shared>,
         idx: usize,
         listener: TcpListener,
+        tls: Option<(TcpListener, Arc<ServerConfig>)>,
     ) -> io::Result<RunningNode> {
+        let mut node = RunningNode {
+            addrs: Vec::new(),
+            stop: Arc::new(AtomicBool::new(false)),
+            listeners: Vec::new(),
+            conns: Arc::new(Mutex::new(HashMap::new())),
+        };
+        // On error `node` drops, which stops the loops already started.
+        node.listen(shared.clone(), idx, listener, None)?;
+        if let Some((l, config)) = tls {
+            node.listen(shared, idx, l, Some(config))?;
+        }
+        Ok(node)
+    }
+
+    fn listen(
+        &mut self,
+        shared: Arc<Shared>,
+        idx: usize,
+        listener: TcpListener,
+        tls: Option<Arc<ServerConfig>>,
+    ) -> io::Result<()> {
         let mut addr = listener.local_addr()?;
         if addr.ip().is_unspecified() {
             addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
         }
-        let stop = Arc::new(AtomicBool::new(false));
-        let conns: Conns = Arc::new(Mutex::new(HashMap::new()));
-        let (stop2, conns2) = (stop.clone(), conns.clone());
+        let (stop, conns) = (self.stop.clone(), self.conns.clone());
+        let kind = if tls.is_some() { "-tls" } else { "" };
         let handle = std::thread::Builder::new()
-            .name(format!("aerospike-embedded-node{idx}"))
-            .spawn(move || accept_loop(shared, idx, listener, stop2, conns2))?;
-        Ok(RunningNode {
-            addr,
-            stop,
-            listener: Some(handle),
-            conns,
-        })
+            .name(format!("aerospike-embedded-node{idx}{kind}"))
+            .spawn(move || accept_loop(shared, idx, listener, tls, stop, conns))?;
+        self.addrs.push(addr);
+        self.listeners.push(handle);
+        Ok(())
     }
 
     /// Stops accepting, closes every connection and joins all threads.
@@ -61,9 +83,11 @@ impl RunningNode {
 
     fn shutdown(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wake the blocking accept() so the loop sees the flag and drops the listener.
-        let _ = TcpStream::connect_timeout(&self.addr, std::time::Duration::from_secs(1));
-        if let Some(h) = self.listener.take() {
+        // Wake the blocking accept()s so the loops see the flag and drop the listeners.
+        for addr in &self.addrs {
+            let _ = TcpStream::connect_timeout(addr, std::time::Duration::from_secs(1));
+        }
+        for h in self.listeners.drain(..) {
             let _ = h.join();
         }
         let drained: Vec<_> = {
@@ -90,6 +114,7 @@ fn accept_loop(
     shared: Arc<Shared>,
     idx: usize,
     listener: TcpListener,
+    tls: Option<Arc<ServerConfig>>,
     stop: Arc<AtomicBool>,
     conns: Conns,
 ) {
@@ -110,11 +135,20 @@ fn accept_loop(
         let mut guard = conns.lock().unwrap_or_else(|e| e.into_inner());
         // Registering before spawning means the thread's own removal cannot be missed.
         guard.insert(id, (registered, None));
-        let (shared2, conns2) = (shared.clone(), conns.clone());
+        let (shared2, conns2, tls2) = (shared.clone(), conns.clone(), tls.clone());
         let spawned = std::thread::Builder::new()
             .name(format!("aerospike-embedded-conn{id}"))
             .spawn(move || {
-                serve(&shared2, idx, stream);
+                match tls2 {
+                    None => serve(&shared2, idx, stream),
+                    // The handshake happens on the first read, in this thread: a client
+                    // that fails it (or never sends it) only loses its own connection.
+                    Some(config) => {
+                        if let Ok(conn) = ServerConnection::new(config) {
+                            serve(&shared2, idx, StreamOwned::new(conn, stream));
+                        }
+                    }
+                }
                 conns2.lock().unwrap_or_else(|e| e.into_inner()).remove(&id);
             });
         match spawned {
@@ -137,12 +171,9 @@ pub(crate) struct ConnState {
     pub user_agent: bool,
 }
 
-fn serve(shared: &Shared, idx: usize, stream: TcpStream) {
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::with_capacity(64 * 1024, read_half);
-    let mut writer = stream;
+/// The request loop of one connection, clear (`TcpStream`) or TLS (`StreamOwned`).
+fn serve<S: Read + Write>(shared: &Shared, idx: usize, stream: S) {
+    let mut reader = BufReader::with_capacity(64 * 1024, stream);
     let mut body = Vec::new();
     let mut out = Vec::new();
     let mut state = ConnState::default();
@@ -165,7 +196,14 @@ fn serve(shared: &Shared, idx: usize, stream: TcpStream) {
         if handle_frame(shared, idx, &mut state, h.msg_type, &body, &mut out, true).is_err() {
             return;
         }
-        if writer.write_all(&out).is_err() {
+        // Writes go around the read buffer, straight to the stream; flush sends what a
+        // TLS stream still holds.
+        let writer = reader.get_mut();
+        if writer
+            .write_all(&out)
+            .and_then(|()| writer.flush())
+            .is_err()
+        {
             return;
         }
         if body.capacity() > KEEP_BUFFER {

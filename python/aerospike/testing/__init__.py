@@ -10,6 +10,12 @@
         client = aerospike.client(srv.config).connect()
         client.put(("test", "demo", 1), {"a": 1})
 
+With ``tls=True`` every node also listens for TLS, with a CA and certificates made at
+startup; ``srv.config`` is then a TLS client configuration::
+
+    with Server(tls=True) as srv:
+        client = aerospike.client(srv.config).connect()  # hosts (h, tls_port, "embedded")
+
 The pytest fixture ``aerospike_server`` (registered as a pytest plugin when the package
 is installed) yields a running ``Server`` for a test session.
 """
@@ -36,6 +42,12 @@ class Server:
     :param replication_factor: copies of each partition (master + proles), reported in
         ``replicas`` so clients can test replica policies; capped by the node count.
     :param rack_ids: one rack id per node, reported by the ``rack-ids`` info command.
+    :param tls: also listen for TLS on every node (free ports), with a throw-away CA and
+        a server certificate for ``tls_name``, ``localhost`` and ``host``; the CA's PEM
+        file is ``tls_cafile``, removed when the server stops.
+    :param tls_name: the TLS name clients verify (and ``peers-tls-std`` reports).
+    :param tls_mutual: mutual TLS: the server refuses clients without a certificate
+        signed by its CA, and makes one for clients (``tls_certfile``, ``tls_keyfile``).
     """
 
     def __init__(
@@ -48,6 +60,9 @@ class Server:
         default_ttl: int = 0,
         replication_factor: int = 1,
         rack_ids: Sequence[int] | None = None,
+        tls: bool = False,
+        tls_name: str = "embedded",
+        tls_mutual: bool = False,
     ) -> None:
         from aerospike.exception import ParamError
 
@@ -57,6 +72,14 @@ class Server:
             raise ParamError(-2, "namespaces must be a non-empty sequence of names")
         if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port <= 65535:
             raise ParamError(-2, "port must be an int between 0 and 65535")
+        if not isinstance(tls, bool):
+            raise ParamError(-2, "tls must be a bool")
+        if not isinstance(tls_name, str) or not tls_name:
+            raise ParamError(-2, "tls_name must be a non-empty str")
+        if not isinstance(tls_mutual, bool):
+            raise ParamError(-2, "tls_mutual must be a bool")
+        if tls_mutual and not tls:
+            raise ParamError(-2, "tls_mutual needs tls=True")
         self._options: dict[str, Any] = {
             "host": host,
             "port": port,
@@ -66,6 +89,8 @@ class Server:
             "default_ttl": default_ttl,
             "replication_factor": replication_factor,
             "rack_ids": None if rack_ids is None else [int(r) for r in rack_ids],
+            "tls_name": tls_name if tls else None,
+            "tls_mutual": tls_mutual,
         }
         self._cluster: Any | None = None
 
@@ -110,8 +135,53 @@ class Server:
 
     @property
     def config(self) -> dict[str, Any]:
-        """A config dict ready for :func:`aerospike.client`."""
+        """A config dict ready for :func:`aerospike.client`: the TLS hosts and
+        ``tls_config`` when TLS is on, else the clear hosts."""
+        if self._options["tls_name"] is not None:
+            return {"hosts": self.tls_hosts, "tls": self.tls_config}
         return {"hosts": self.hosts}
+
+    # -- TLS ---------------------------------------------------------------------------
+    @property
+    def tls_hosts(self) -> list[tuple[str, int, str]]:
+        """``(host, tls_port, tls_name)`` of every node, in node order (empty without
+        TLS)."""
+        return [(h, p, n) for h, p, n in self._running().tls_hosts()]
+
+    def _tls_files(self) -> dict[str, str]:
+        files = self._running().tls_files()
+        if files is None:
+            from aerospike.exception import ClientError
+
+            raise ClientError(-1, "the embedded server was started without tls=True")
+        return dict(files)
+
+    @property
+    def tls_config(self) -> dict[str, Any]:
+        """The ``config["tls"]`` of a client: ``{"enable": True, "cafile": ...}``, plus
+        ``certfile`` and ``keyfile`` with mutual TLS."""
+        return {"enable": True, **self._tls_files()}
+
+    @property
+    def tls_name(self) -> str | None:
+        """The name in the server certificate (None without TLS)."""
+        name: str | None = self._options["tls_name"]
+        return name
+
+    @property
+    def tls_cafile(self) -> str:
+        """PEM file of the CA that signed the server (and client) certificates."""
+        return self._tls_files()["cafile"]
+
+    @property
+    def tls_certfile(self) -> str | None:
+        """PEM file of the client certificate (mutual TLS only, else None)."""
+        return self._tls_files().get("certfile")
+
+    @property
+    def tls_keyfile(self) -> str | None:
+        """PEM file of the client certificate's private key (mutual TLS only, else None)."""
+        return self._tls_files().get("keyfile")
 
     # -- cluster changes, for tests ----------------------------------------------------
     def stop_node(self, index: int) -> None:

@@ -1,4 +1,9 @@
-"""``python -m aerospike.testing``: run the embedded server until SIGINT or SIGTERM."""
+"""``python -m aerospike.testing``: run the embedded server until SIGINT or SIGTERM.
+
+With ``--tls`` a second line follows the ready line:
+``aerospike-embedded tls h:p,... tls-name=NAME cafile=PATH`` (and ``certfile=`` /
+``keyfile=`` with ``--tls-mutual``).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,13 @@ def main(argv: list[str] | None = None) -> int:
         help="a namespace to serve (repeatable; default: test and bar)",
     )
     parser.add_argument("--cluster-name", default="embedded")
+    parser.add_argument(
+        "--tls", action="store_true", help="also listen for TLS (free ports, generated CA)"
+    )
+    parser.add_argument("--tls-name", default="embedded", help="name in the server certificate")
+    parser.add_argument(
+        "--tls-mutual", action="store_true", help="require client certificates (implies --tls)"
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -36,10 +48,19 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         host=args.host,
         cluster_name=args.cluster_name,
+        tls=args.tls or args.tls_mutual,
+        tls_name=args.tls_name,
+        tls_mutual=args.tls_mutual,
     )
     with server:
         hosts = ",".join(f"{h}:{p}" for h, p in server.hosts)
         print(f"aerospike-embedded ready {hosts}", flush=True)
+        if args.tls or args.tls_mutual:
+            tls_hosts = ",".join(f"{h}:{p}" for h, p, _ in server.tls_hosts)
+            files = " ".join(f"{k}={v}" for k, v in server.tls_config.items() if k != "enable")
+            print(
+                f"aerospike-embedded tls {tls_hosts} tls-name={args.tls_name} {files}", flush=True
+            )
         while not stop.wait(0.5):
             pass
     return 0

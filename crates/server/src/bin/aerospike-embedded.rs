@@ -1,17 +1,19 @@
 //! `aerospike-embedded --host 127.0.0.1 --port 3000 --nodes 3 --namespace test --namespace bar`
-//! (`--rack-ids 1,2,3` puts node i on rack R_i)
+//! (`--rack-ids 1,2,3` puts node i on rack R_i; `--tls [--tls-name N] [--tls-port P]
+//! [--tls-mutual]` adds a TLS listener per node)
 //!
-//! Prints `aerospike-embedded ready host:port,...` once every node accepts, then runs
-//! until SIGINT/SIGTERM and exits 0.
+//! Prints `aerospike-embedded ready host:port,...` once every node accepts (with TLS, then
+//! `aerospike-embedded tls host:tls_port,... tls-name=N cafile=PATH [certfile=… keyfile=…]`),
+//! then runs until SIGINT/SIGTERM and exits 0.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use aeropy_server::{Cluster, ClusterConfig, NamespaceConfig};
+use aeropy_server::{Cluster, ClusterConfig, NamespaceConfig, TlsOptions};
 
 const USAGE: &str = "usage: aerospike-embedded [--host H] [--port P (0 = free ports)] [--nodes N] \
 [--namespace NAME]... [--default-ttl SECS] [--replication-factor N] [--cluster-name NAME] \
-[--rack-ids R0,R1,... (one per node)]";
+[--rack-ids R0,R1,... (one per node)] [--tls] [--tls-name NAME] [--tls-port P] [--tls-mutual]";
 
 struct Args {
     cfg: ClusterConfig,
@@ -26,6 +28,7 @@ fn parse_args() -> Result<Args, String> {
     let mut namespaces = Vec::new();
     let (mut ttl, mut rf) = (0u32, 1u8);
     let mut racks = Vec::new();
+    let mut tls: Option<TlsOptions> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -34,6 +37,11 @@ fn parse_args() -> Result<Args, String> {
         };
         if flag == "--help" || flag == "-h" {
             return Err(USAGE.to_string());
+        }
+        if (flag == "--tls" || flag == "--tls-mutual") && inline.is_none() {
+            let t = tls.get_or_insert_with(TlsOptions::default);
+            t.mutual |= flag == "--tls-mutual";
+            continue;
         }
         let value = match inline {
             Some(v) => v,
@@ -50,6 +58,10 @@ fn parse_args() -> Result<Args, String> {
             "--default-ttl" => ttl = value.parse().map_err(bad)?,
             "--replication-factor" => rf = value.parse().map_err(bad)?,
             "--cluster-name" => cfg.cluster_name = value.clone(),
+            "--tls-name" => tls.get_or_insert_with(TlsOptions::default).name = value.clone(),
+            "--tls-port" => {
+                tls.get_or_insert_with(TlsOptions::default).port = value.parse().map_err(bad)?
+            }
             "--rack-ids" => {
                 racks = value
                     .split(',')
@@ -71,6 +83,7 @@ fn parse_args() -> Result<Args, String> {
             replication_factor: rf,
         })
         .collect();
+    cfg.tls = tls;
     Ok(Args { cfg, racks })
 }
 
@@ -104,6 +117,29 @@ fn main() -> ExitCode {
         .collect();
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "aerospike-embedded ready {}", hosts.join(","));
+    if let (Some(name), Some(ca)) = (cluster.tls_name(), cluster.tls_ca_file()) {
+        let tls_hosts: Vec<String> = cluster
+            .tls_hosts()
+            .iter()
+            .map(|(h, p, _)| format!("{h}:{p}"))
+            .collect();
+        let mut line = format!(
+            "aerospike-embedded tls {} tls-name={name} cafile={}",
+            tls_hosts.join(","),
+            ca.display()
+        );
+        if let (Some(c), Some(k)) = (
+            cluster.tls_client_cert_file(),
+            cluster.tls_client_key_file(),
+        ) {
+            line.push_str(&format!(
+                " certfile={} keyfile={}",
+                c.display(),
+                k.display()
+            ));
+        }
+        let _ = writeln!(stdout, "{line}");
+    }
     let _ = stdout.flush();
     drop(stdout);
     let _ = rx.recv();
