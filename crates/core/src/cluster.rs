@@ -450,9 +450,11 @@ impl Cluster {
         let hosts: Vec<aerospike::Host> = cfg
             .hosts
             .iter()
-            .map(|s| match &s.tls_name {
-                Some(t) => aerospike::Host::new_tls(&s.host, t, s.port),
-                None => aerospike::Host::new(&s.host, s.port),
+            .map(|s| match (&s.tls_name, &cfg.tls) {
+                (Some(t), Some(_)) => aerospike::Host::new_tls(&s.host, t, s.port),
+                // The crate verifies a seed against its TLS name only: the host's name.
+                (None, Some(_)) => aerospike::Host::new_tls(&s.host, &s.host, s.port),
+                (_, None) => aerospike::Host::new(&s.host, s.port),
             })
             .collect();
         // The crate tends every interval; syncing twice as often keeps the lag short.
