@@ -1,6 +1,7 @@
 """Side-by-side benchmark: this client vs the official client, same server, one run.
 
     python benchmarks/run.py [--hosts host:port] [--seconds 3] [--rounds 3]
+                             [--server-cpus 1 --client-cpus 0]
 
 Runs every workload with each client in turn (alternating, ``--rounds`` times each)
 against the embedded server, and prints a table of ops/s, client CPU microseconds per op
@@ -8,6 +9,10 @@ and the ratio ours / official (median of the rounds). With ``--hosts`` (a real s
 it measures against that server too, and also prints the embedded server's throughput
 against it, both driven by the official client. Only 127.0.0.1 is used unless
 ``--hosts`` names another server.
+
+``--server-cpus`` / ``--client-cpus`` pin the embedded server and the client processes
+to separate CPUs (Linux), so that on a small machine the clients do not share cores with
+the server, as they would not with a server on its own machine.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -51,6 +57,14 @@ def embedded_server() -> Iterator[str]:
         yield ",".join(f"{h}:{p}" for h, p in srv.hosts)
 
 
+CLIENT_CPUS: set[int] | None = None
+
+
+def pin_client() -> None:
+    if CLIENT_CPUS:
+        os.sched_setaffinity(0, CLIENT_CPUS)
+
+
 def one(python: str, hosts: str, workload: str, threads: int, seconds: float) -> dict:
     cmd = [
         python,
@@ -64,7 +78,14 @@ def one(python: str, hosts: str, workload: str, threads: int, seconds: float) ->
         "--seconds",
         str(seconds),
     ]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT / "benchmarks")
+    out = subprocess.run(
+        cmd,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT / "benchmarks",
+        preexec_fn=pin_client if CLIENT_CPUS else None,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -120,6 +141,13 @@ def server_table(embedded: Results, given: Results) -> str:
     return "\n".join(rows)
 
 
+def cpus(text: str) -> set[int]:
+    try:
+        return {int(c) for c in text.split(",") if c.strip()}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of CPU numbers: {text!r}") from None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -128,7 +156,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", help="also write the raw results here")
+    parser.add_argument("--server-cpus", type=cpus, help="pin the embedded server: 1 or 2,3")
+    parser.add_argument("--client-cpus", type=cpus, help="pin the client processes: 0 or 0,1")
     args = parser.parse_args()
+    global CLIENT_CPUS
+    if args.server_cpus or args.client_cpus:
+        # Clients get theirs, or every CPU: not the server's pinning inherited.
+        CLIENT_CPUS = args.client_cpus or os.sched_getaffinity(0)
+    if args.server_cpus:
+        # Threads inherit the affinity of the thread that starts them: the server's.
+        os.sched_setaffinity(0, args.server_cpus)
+    if args.server_cpus or args.client_cpus:
+        print(f"CPUs: server {args.server_cpus or 'any'}, clients {args.client_cpus or 'any'}")
 
     clients = {"ours": sys.executable, "official": str(ensure_official_python())}
     runs: dict[str, Results] = {}

@@ -1,8 +1,8 @@
 //! Internal authentication: LOGIN with the bcrypt hash of the password (protocol.md §10).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use aeropy_protocol::admin::{self, AdminHeader};
+use aeropy_protocol::admin::{self, AdminHeader, AdminMessage};
 
 use crate::error::{Error, Result};
 use crate::node::{exchange, Socket};
@@ -51,40 +51,117 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Param(format!("cannot hash the password: {e}")))
 }
 
-/// Logs a fresh socket in. A server without security (result 52) accepts the socket as is.
-pub(crate) fn login(
+/// A session token from LOGIN, good until `expires` (none: no expiry given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Session {
+    pub(crate) token: Vec<u8>,
+    pub(crate) expires: Option<Instant>,
+}
+
+impl Session {
+    fn usable(&self) -> bool {
+        self.expires.is_none_or(|e| Instant::now() < e)
+    }
+}
+
+/// Result codes of AUTHENTICATE that ask for a new LOGIN: invalid credential, expired
+/// session, not authenticated.
+const RELOGIN: [u8; 3] = [65, 66, 80];
+
+fn admin_exchange(
     sock: &mut Socket,
-    creds: &Credentials,
+    command: u8,
+    fields: &[(u8, &[u8])],
     deadline: Option<Instant>,
-) -> Result<()> {
+    out: &mut Vec<u8>,
+) -> Result<u8> {
     let mut req = Vec::new();
     admin::write_message(
         &mut req,
         &AdminHeader {
-            command: admin::command::LOGIN,
+            command,
             ..AdminHeader::default()
         },
-        &[
-            (admin::field::USER, creds.user.as_bytes()),
-            (admin::field::CREDENTIAL, creds.credential.as_bytes()),
-        ],
+        fields,
     );
+    exchange(sock, &req, deadline, out)?;
+    Ok(AdminMessage::parse(out)?.header.result_code)
+}
+
+fn refused(creds: &Credentials, code: u8) -> Error {
+    Error::Server {
+        code: i32::from(code),
+        msg: format!(
+            "login of user {:?} refused: {}",
+            creds.user,
+            crate::error::result_code_message(i32::from(code))
+        ),
+        in_doubt: false,
+    }
+}
+
+/// Authenticates a fresh socket: with the node's session token when it has a usable
+/// one (AUTHENTICATE), else with LOGIN, whose token (and TTL) then replaces `session`.
+/// A server without security (result 52) accepts the socket as is.
+pub(crate) fn authenticate(
+    sock: &mut Socket,
+    creds: &Credentials,
+    session: &std::sync::Mutex<Option<Session>>,
+    deadline: Option<Instant>,
+) -> Result<()> {
     let mut out = Vec::new();
-    exchange(sock, &req, deadline, &mut out)?;
-    let code = out
-        .get(1)
-        .copied()
-        .ok_or_else(|| Error::Parse("short login reply".into()))?;
-    match code {
-        0 | 52 => Ok(()),
-        c => Err(Error::Server {
-            code: i32::from(c),
-            msg: format!(
-                "login of user {:?} refused: {}",
-                creds.user,
-                crate::error::result_code_message(i32::from(c))
-            ),
-            in_doubt: false,
-        }),
+    let token = session
+        .lock()
+        .ok()
+        .and_then(|s| s.as_ref().filter(|s| s.usable()).map(|s| s.token.clone()));
+    if let Some(token) = token {
+        let fields = [
+            (admin::field::USER, creds.user.as_bytes()),
+            (admin::field::SESSION_TOKEN, token.as_slice()),
+        ];
+        match admin_exchange(
+            sock,
+            admin::command::AUTHENTICATE,
+            &fields,
+            deadline,
+            &mut out,
+        )? {
+            0 | 52 => return Ok(()),
+            c if RELOGIN.contains(&c) => {
+                if let Ok(mut s) = session.lock() {
+                    *s = None;
+                }
+            }
+            c => return Err(refused(creds, c)),
+        }
+    }
+    let fields = [
+        (admin::field::USER, creds.user.as_bytes()),
+        (admin::field::CREDENTIAL, creds.credential.as_bytes()),
+    ];
+    match admin_exchange(sock, admin::command::LOGIN, &fields, deadline, &mut out)? {
+        0 => {
+            let reply = AdminMessage::parse(&out)?;
+            if let Some(token) = reply.field(admin::field::SESSION_TOKEN) {
+                // As the C client: renew a minute before the server's TTL runs out.
+                let expires = reply
+                    .field(admin::field::SESSION_TTL)
+                    .and_then(|t| <[u8; 4]>::try_from(t).ok())
+                    .map(u32::from_be_bytes)
+                    .filter(|&ttl| ttl > 0)
+                    .map(|ttl| {
+                        Instant::now() + Duration::from_secs(u64::from(ttl.saturating_sub(60)))
+                    });
+                if let Ok(mut s) = session.lock() {
+                    *s = Some(Session {
+                        token: token.to_vec(),
+                        expires,
+                    });
+                }
+            }
+            Ok(())
+        }
+        52 => Ok(()),
+        c => Err(refused(creds, c)),
     }
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::auth::{login, Credentials};
+use crate::auth::{authenticate, Credentials, Session};
 use crate::error::{Error, Result};
 use crate::log::Level;
 use aeropy_protocol::frame::{self, ProtoHeader};
@@ -31,6 +31,8 @@ pub struct Node {
     pub(crate) replicas: Mutex<Option<String>>,
     connect_timeout: Duration,
     credentials: Option<Credentials>,
+    /// The session token of the last LOGIN on this node, for AUTHENTICATE.
+    session: Mutex<Option<Session>>,
     tls: Option<NodeTls>,
 }
 
@@ -373,6 +375,7 @@ impl Node {
             replicas: Mutex::new(None),
             connect_timeout: access.connect_timeout,
             credentials: access.credentials,
+            session: Mutex::new(None),
             tls: access.tls,
         }
     }
@@ -439,7 +442,7 @@ impl Node {
         };
         if let Some(c) = &self.credentials {
             let login_deadline = Some(Instant::now() + t);
-            login(&mut sock, c, login_deadline)?;
+            authenticate(&mut sock, c, &self.session, login_deadline)?;
         }
         Ok(sock)
     }
