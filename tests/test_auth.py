@@ -16,21 +16,13 @@ import pytest
 from aerospike import exception as ex
 from aerospike.testing import Server
 
+from tests.test_admin import recv_exact
+
 AUTHENTICATE, LOGIN = 0, 20
 USER, CREDENTIAL, SESSION_TOKEN, SESSION_TTL = 0, 3, 5, 6
 # bcrypt("admin") with the fixed salt every client uses.
 ADMIN_HASH = b"$2a$10$7EqJtq98hPqEX7fNZaFWoO1mVO/4MLpGzsqojz6E9Gef6iXDjXdDa"
 INVALID_CREDENTIAL, EXPIRED_SESSION = 65, 66
-
-
-def recv_exact(s: socket.socket, n: int) -> bytes:
-    buf = b""
-    while len(buf) < n:
-        chunk = s.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("closed")
-        buf += chunk
-    return buf
 
 
 def admin_reply(result: int, fields: list[tuple[int, bytes]] = ()) -> bytes:  # type: ignore[assignment]
