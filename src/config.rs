@@ -218,8 +218,27 @@ pub fn apply_policy(
                     Some(packed.extract::<Vec<u8>>()?)
                 }
             }
-            "read_mode_sc" | "read_touch_ttl_percent" | "compress" | "compression_threshold" => {
-                let _ = int_of(py, n, &v).or_else(|_| bool_of(py, n, &v).map(i64::from))?;
+            "compress" => p.base.compress = bool_of(py, n, &v)?,
+            "compression_threshold" => {
+                let t = int_of(py, n, &v)?;
+                let t = usize::try_from(t)
+                    .map_err(|_| param_err(py, format!("{n} must not be negative")))?;
+                if t > 0 {
+                    p.base.compress = true;
+                    p.base.compression_threshold = t;
+                }
+            }
+            "read_mode_sc" => {
+                p.base.read_mode_sc = match int_of(py, n, &v)? {
+                    i @ 0..=3 => i as u8,
+                    _ => return Err(param_err(py, format!("{n}: invalid read mode"))),
+                }
+            }
+            "read_touch_ttl_percent" => {
+                p.base.read_touch_ttl_percent = match int_of(py, n, &v)? {
+                    i @ -1..=100 => i as i32,
+                    _ => return Err(param_err(py, format!("{n} must be -1..100"))),
+                }
             }
             _ => {}
         }
@@ -537,6 +556,24 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                     }
                     "tend_interval" => cluster.tend_interval = Duration::from_millis(i as u64),
                     "rack_id" => rack_id = usize::try_from(i).unwrap_or(usize::MAX),
+                    "min_conns_per_node" => {
+                        cluster.min_conns_per_node = usize::try_from(i).unwrap_or(usize::MAX)
+                    }
+                    "login_timeout_ms" if i > 0 => {
+                        cluster.login_timeout = Duration::from_millis(i as u64)
+                    }
+                    "max_socket_idle" if i > 0 => {
+                        cluster.max_socket_idle = Duration::from_secs(i as u64)
+                    }
+                    "max_error_rate" => {
+                        cluster.max_error_rate = u32::try_from(i).unwrap_or(u32::MAX)
+                    }
+                    "error_rate_window" => {
+                        cluster.error_rate_window = u32::try_from(i).unwrap_or(u32::MAX).max(1)
+                    }
+                    "compression_threshold" if i > 0 => {
+                        cluster.compression_threshold = usize::try_from(i).unwrap_or(usize::MAX)
+                    }
                     "connect_timeout" if i > 0 => {
                         cluster.conn_timeout = Duration::from_millis(i as u64)
                     }

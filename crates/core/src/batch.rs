@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::client::on_wire;
 use crate::client::{read_header, Client};
 use crate::error::{Error, Result};
 use crate::key::Key;
@@ -269,6 +270,7 @@ impl Client {
         let mut replies = BatchReplies::default();
         for (node, idx) in groups {
             let request = build(&idx)?;
+            let request = on_wire(&request, policy, self.cluster().compression_threshold());
             let mut attempt = 0;
             loop {
                 let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);

@@ -63,11 +63,42 @@ pub fn read_header(policy: &Policy, info1: u8) -> MsgHeader {
     if policy.read_mode_all {
         info1 |= wire::INFO1_READ_MODE_AP_ALL;
     }
+    let info3 = match policy.read_mode_sc {
+        1 => wire::INFO3_SC_READ_TYPE,
+        2 => wire::INFO3_SC_READ_RELAX,
+        3 => wire::INFO3_SC_READ_TYPE | wire::INFO3_SC_READ_RELAX,
+        _ => 0,
+    };
     MsgHeader {
         info1,
+        info3,
+        // Reads carry read_touch_ttl_percent where writes carry the TTL (-1 = never).
+        record_ttl: policy.read_touch_ttl_percent as u32,
         transaction_ttl: timeout_ms(policy),
         ..MsgHeader::default()
     }
+}
+
+/// The request as sent: zlib-compressed into a type-4 frame, asking for a compressed
+/// reply, when `policy.compress` is on and it is larger than the policy's threshold
+/// (else the client's, `threshold`).
+pub(crate) fn on_wire<'r>(
+    request: &'r [u8],
+    policy: &Policy,
+    threshold: usize,
+) -> std::borrow::Cow<'r, [u8]> {
+    let threshold = match policy.compression_threshold {
+        0 => threshold,
+        t => t,
+    };
+    if !policy.compress || request.len() <= threshold || request.get(1) != Some(&frame::TYPE_MSG) {
+        return std::borrow::Cow::Borrowed(request);
+    }
+    let mut plain = request.to_vec();
+    if let Some(info1) = plain.get_mut(frame::HEADER_SIZE + 1) {
+        *info1 |= wire::INFO1_COMPRESS_RESPONSE;
+    }
+    std::borrow::Cow::Owned(frame::deflate(&plain))
 }
 
 /// Header for a write with `meta`.
@@ -237,6 +268,7 @@ impl Client {
         let start = Instant::now();
         let total = (!policy.total_timeout.is_zero()).then(|| start + policy.total_timeout);
         let pid = crate::key::partition_id(route.digest);
+        let request = &*on_wire(request, policy, self.cluster.compression_threshold());
         let mut attempt = 0u32;
         loop {
             let mut deadline = total;

@@ -75,6 +75,18 @@ pub struct ClusterConfig {
     pub use_services_alternate: bool,
     /// TLS for every connection (tending's and the pools'), when set.
     pub tls: Option<crate::tls::TlsConfig>,
+    /// Requests larger than this are compressed when their policy says `compress`.
+    pub compression_threshold: usize,
+    /// Timeout of a socket's login.
+    pub login_timeout: Duration,
+    /// Pooled sockets idle longer than this are closed rather than reused.
+    pub max_socket_idle: Duration,
+    /// Sockets each node's pool opens as soon as the node is found.
+    pub min_conns_per_node: usize,
+    /// Failed exchanges a node may have per window before its commands are refused with
+    /// `MaxErrorRate` (0: no limit), and the window, in tend intervals.
+    pub max_error_rate: u32,
+    pub error_rate_window: u32,
 }
 
 impl Default for ClusterConfig {
@@ -92,6 +104,12 @@ impl Default for ClusterConfig {
             rack_ids: Vec::new(),
             use_services_alternate: false,
             tls: None,
+            compression_threshold: crate::policy::COMPRESS_THRESHOLD,
+            login_timeout: Duration::from_millis(5000),
+            max_socket_idle: crate::node::MAX_SOCKET_IDLE,
+            min_conns_per_node: 0,
+            max_error_rate: 100,
+            error_rate_window: 1,
         }
     }
 }
@@ -120,6 +138,8 @@ pub(crate) struct Inner {
     table: RwLock<Arc<HashMap<String, Partitions>>>,
     /// (node, namespace, rack rank) the table was last built with.
     racks: Mutex<Vec<(String, String, usize)>>,
+    /// Sync passes so far (two per tend interval): error-rate windows end on them.
+    passes: std::sync::atomic::AtomicU64,
 }
 
 /// The tend thread: stopping it closes the crate's client and ends the runtime.
@@ -162,7 +182,9 @@ fn client_policy(cfg: &ClusterConfig) -> Result<aerospike::ClientPolicy> {
     let mut p = aerospike::ClientPolicy {
         timeout: ms(cfg.conn_timeout),
         connect_timeout: ms(cfg.conn_timeout),
-        login_timeout: ms(cfg.conn_timeout),
+        login_timeout: ms(cfg.login_timeout),
+        max_error_rate: cfg.max_error_rate as usize,
+        error_rate_window: cfg.error_rate_window.max(1) as usize,
         tend_interval: ms(cfg.tend_interval.max(MIN_TEND_INTERVAL)),
         // The crate's own pool serves only its rare info commands (replicas on a change).
         max_conns_per_node: 2,
@@ -219,6 +241,9 @@ impl Inner {
             crate::node::Access {
                 max_conns: self.cfg.max_conns_per_node,
                 connect_timeout: self.cfg.conn_timeout,
+                login_timeout: self.cfg.login_timeout,
+                max_idle: self.cfg.max_socket_idle,
+                max_error_rate: self.cfg.max_error_rate,
                 credentials: self.cfg.credentials.clone(),
                 tls,
             },
@@ -254,6 +279,7 @@ impl Inner {
                             n.name(),
                             n.address()
                         );
+                        n.warm_up(self.cfg.min_conns_per_node);
                         changed = true;
                         n
                     }
@@ -292,6 +318,12 @@ impl Inner {
                 );
                 n.deactivate();
                 changed = true;
+            }
+        }
+        let pass = self.passes.fetch_add(1, Ordering::Relaxed) + 1;
+        if pass % (2 * u64::from(self.cfg.error_rate_window.max(1))) == 0 {
+            for n in &next {
+                n.reset_errors();
             }
         }
         let racks = self.rack_view(client, &next);
@@ -464,6 +496,7 @@ impl Cluster {
             nodes: RwLock::new(Arc::new(Vec::new())),
             table: RwLock::new(Arc::new(HashMap::new())),
             racks: Mutex::new(Vec::new()),
+            passes: std::sync::atomic::AtomicU64::new(0),
         });
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -506,6 +539,11 @@ impl Cluster {
         if let Ok(mut w) = self.inner.nodes.write() {
             *w = Arc::new(Vec::new());
         }
+    }
+
+    /// Requests larger than this are compressed when their policy says `compress`.
+    pub fn compression_threshold(&self) -> usize {
+        self.inner.cfg.compression_threshold
     }
 
     /// Active nodes.

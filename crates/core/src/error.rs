@@ -30,6 +30,8 @@ pub enum Error {
     InvalidNode(String),
     /// The per-node connection limit was reached, code -7.
     NoMoreConnections(String),
+    /// The node had more errors this window than `max_error_rate` allows, code -14.
+    MaxErrorRate(String),
     /// A reply that does not parse, code -1 (client error).
     Parse(String),
 }
@@ -47,6 +49,7 @@ impl Error {
             Error::Cluster(_) => 11,
             Error::InvalidNode(_) => -8,
             Error::NoMoreConnections(_) => -7,
+            Error::MaxErrorRate(_) => -14,
         }
     }
 
@@ -69,6 +72,7 @@ impl Error {
             | Error::Cluster(m)
             | Error::InvalidNode(m)
             | Error::NoMoreConnections(m)
+            | Error::MaxErrorRate(m)
             | Error::Parse(m) => m,
         }
     }
@@ -84,7 +88,10 @@ impl Error {
 
     pub(crate) fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::Connection(_) | Error::NoMoreConnections(_) => true,
+            Error::Timeout { .. }
+            | Error::Connection(_)
+            | Error::NoMoreConnections(_)
+            | Error::MaxErrorRate(_) => true,
             // key busy, device overload, partition unavailable
             Error::Server { code, .. } => matches!(code, 11 | 14 | 18),
             _ => false,

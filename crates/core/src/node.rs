@@ -2,7 +2,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,7 +14,7 @@ use aeropy_protocol::info;
 
 /// Pooled sockets idle longer than this are closed instead of reused (servers close
 /// idle client sockets; the official client's default is 55 s).
-const MAX_SOCKET_IDLE: Duration = Duration::from_secs(55);
+pub const MAX_SOCKET_IDLE: Duration = Duration::from_secs(55);
 
 /// One server node as the client knows it.
 #[derive(Debug)]
@@ -30,6 +30,11 @@ pub struct Node {
     pub(crate) partition_generation: AtomicI64,
     pub(crate) replicas: Mutex<Option<String>>,
     connect_timeout: Duration,
+    login_timeout: Duration,
+    max_idle: Duration,
+    /// Errors (failed exchanges) in the current error-rate window, and the limit.
+    errors: AtomicU32,
+    max_error_rate: u32,
     credentials: Option<Credentials>,
     /// The session token of the last LOGIN on this node, for AUTHENTICATE.
     session: Mutex<Option<Session>>,
@@ -164,6 +169,10 @@ impl Write for Stream {
 pub(crate) struct Access {
     pub(crate) max_conns: usize,
     pub(crate) connect_timeout: Duration,
+    pub(crate) login_timeout: Duration,
+    pub(crate) max_idle: Duration,
+    /// Errors per window before commands are refused (0: no limit).
+    pub(crate) max_error_rate: u32,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) tls: Option<NodeTls>,
 }
@@ -320,6 +329,14 @@ pub(crate) fn read_message(
         out.resize(len, 0);
         sock.stream.read_exact(&mut out[have..])?;
     }
+    if h.msg_type == frame::TYPE_COMPRESSED {
+        // A compressed reply (asked for with `compress`): the inner frame's body.
+        let inner = frame::inflate(out)?;
+        let ih = ProtoHeader::parse(&inner)?;
+        out.clear();
+        out.extend_from_slice(&inner[frame::HEADER_SIZE..]);
+        return Ok(ih.msg_type);
+    }
     Ok(h.msg_type)
 }
 
@@ -374,6 +391,10 @@ impl Node {
             partition_generation: AtomicI64::new(-1),
             replicas: Mutex::new(None),
             connect_timeout: access.connect_timeout,
+            login_timeout: access.login_timeout,
+            max_idle: access.max_idle,
+            errors: AtomicU32::new(0),
+            max_error_rate: access.max_error_rate,
             credentials: access.credentials,
             session: Mutex::new(None),
             tls: access.tls,
@@ -441,7 +462,7 @@ impl Node {
             }
         };
         if let Some(c) = &self.credentials {
-            let login_deadline = Some(Instant::now() + t);
+            let login_deadline = Some(Instant::now() + self.login_timeout);
             authenticate(&mut sock, c, &self.session, login_deadline)?;
         }
         Ok(sock)
@@ -454,11 +475,17 @@ impl Node {
                 self.name
             )));
         }
+        if self.max_error_rate > 0 && self.errors.load(Ordering::Relaxed) > self.max_error_rate {
+            return Err(Error::MaxErrorRate(format!(
+                "node {} had more than {} errors in this window (max_error_rate)",
+                self.name, self.max_error_rate
+            )));
+        }
         if let Ok(mut idle) = self.idle.lock() {
             // Sockets idle longer than the server may keep them are closed, not reused.
             while idle
                 .first()
-                .is_some_and(|s| s.last_used.elapsed() > MAX_SOCKET_IDLE)
+                .is_some_and(|s| s.last_used.elapsed() > self.max_idle)
             {
                 idle.remove(0);
                 self.open.fetch_sub(1, Ordering::AcqRel);
@@ -508,7 +535,10 @@ impl Node {
                 Ok(t)
             }
             // `conn` drops here: the socket is closed, never reused after a failure.
-            Err(e) => Err(e),
+            Err(e) => {
+                self.errors.fetch_add(1, Ordering::Relaxed);
+                Err(e)
+            }
         }
     }
 
@@ -570,7 +600,12 @@ impl Node {
             .as_mut()
             .ok_or_else(|| Error::Client("connection already closed".into()))?;
         let mut out = Vec::new();
-        let mut t = waits.blocking(|| exchange(sock, request, next(deadline), &mut out))?;
+        let failed = |_: &Error| {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        };
+        let mut t = waits
+            .blocking(|| exchange(sock, request, next(deadline), &mut out))
+            .inspect_err(failed)?;
         loop {
             if t != msg_type {
                 return Err(Error::Parse(format!("unexpected reply message type {t}")));
@@ -581,10 +616,33 @@ impl Node {
                 // Dropping the connection closes it: a half-read socket never goes back.
                 Flow::Stop => return Ok(()),
             }
-            t = waits.blocking(|| read_message(sock, next(deadline), &mut out))?;
+            t = waits
+                .blocking(|| read_message(sock, next(deadline), &mut out))
+                .inspect_err(failed)?;
         }
         conn.give_back();
         Ok(())
+    }
+
+    /// Starts a new error-rate window.
+    pub(crate) fn reset_errors(&self) {
+        self.errors.store(0, Ordering::Relaxed);
+    }
+
+    /// Opens sockets until the pool holds `n` (the `min_conns_per_node` warm-up);
+    /// stops at the first failure.
+    pub(crate) fn warm_up(&self, n: usize) {
+        let deadline = Some(Instant::now() + self.connect_timeout);
+        let mut opened = Vec::new();
+        while self.open.load(Ordering::Acquire) < n.min(self.max_conns) {
+            match self.checkout(deadline) {
+                Ok(c) => opened.push(c),
+                Err(_) => break,
+            }
+        }
+        for c in opened {
+            c.give_back();
+        }
     }
 
     /// Info commands on a pooled socket; returns (name, value) pairs.

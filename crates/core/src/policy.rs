@@ -16,6 +16,10 @@ pub enum Replica {
     PreferRack,
 }
 
+/// Requests no larger than this go uncompressed even with [`Policy::compress`] (the
+/// C client's threshold), unless the client sets its own.
+pub const COMPRESS_THRESHOLD: usize = 128;
+
 /// What a write may do to an existing or missing record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RecordExists {
@@ -60,6 +64,17 @@ pub struct Policy {
     /// A packed filter expression (field 43): records it rejects are not touched
     /// (single record: result 27; batch, scan, query: skipped).
     pub filter_exp: Option<Vec<u8>>,
+    /// Send the request zlib-compressed (type 4) when it is larger than the client's
+    /// compression threshold, and ask for a compressed reply (Enterprise servers).
+    pub compress: bool,
+    /// This command's compression threshold in bytes; 0 = the client's.
+    pub compression_threshold: usize,
+    /// Strong-consistency read mode: 0 session, 1 linearize, 2 allow replica,
+    /// 3 allow unavailable.
+    pub read_mode_sc: u8,
+    /// Reads reset the record's TTL when it is within this percent of expiring
+    /// (servers 7.1+): 0 the namespace default, -1 never, 1..=100.
+    pub read_touch_ttl_percent: i32,
 }
 
 impl Default for Policy {
@@ -75,6 +90,10 @@ impl Default for Policy {
             commit_master: false,
             durable_delete: false,
             filter_exp: None,
+            compress: false,
+            compression_threshold: 0,
+            read_mode_sc: 0,
+            read_touch_ttl_percent: 0,
         }
     }
 }

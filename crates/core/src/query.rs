@@ -14,7 +14,7 @@ use aeropy_protocol::msg::{
 };
 use aeropy_protocol::{particle, query};
 
-use crate::client::{finish, write_op};
+use crate::client::{finish, on_wire, write_op};
 
 const INFO3_PARTITION_DONE: u8 = wire::INFO3_PARTITION_DONE;
 
@@ -238,6 +238,7 @@ impl Client {
                 continue;
             }
             let request = build_request(spec, &pids, policy)?;
+            let request = on_wire(&request, policy, self.cluster().compression_threshold());
             let mut attempt = 0;
             loop {
                 let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
@@ -397,11 +398,12 @@ impl Client {
         let total =
             (!policy.total_timeout.is_zero()).then(|| Instant::now() + policy.total_timeout);
         let idle = (!policy.socket_timeout.is_zero()).then_some(policy.socket_timeout);
+        let request = on_wire(request, policy, self.cluster().compression_threshold());
         for node in nodes.iter() {
             let mut none = |_: &[u8], _: &Message<'_>| Ok(true);
             run_node(
                 node,
-                request,
+                &request,
                 total,
                 idle,
                 &mut false,
