@@ -15,6 +15,8 @@ import pytest
 from aerospike import exception as ex
 from aerospike.testing import Server
 
+from tests.fakes import recv_frame
+
 # protocol.md §10: command ids, field ids.
 CREATE_USER, DROP_USER, SET_PASSWORD, CHANGE_PASSWORD, GRANT_ROLES = 1, 2, 3, 4, 5
 QUERY_USERS, CREATE_ROLE, SET_QUOTAS, QUERY_ROLES = 9, 10, 15, 16
@@ -88,21 +90,6 @@ def admin_record(command: int, fields: list[tuple[int, bytes]], result: int = 0)
 
 def frame(body: bytes, msg_type: int = 2) -> bytes:
     return struct.pack(">Q", (2 << 56) | (msg_type << 48) | len(body)) + body
-
-
-def recv_exact(s: socket.socket, n: int) -> bytes:
-    buf = b""
-    while len(buf) < n:
-        chunk = s.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("closed")
-        buf += chunk
-    return buf
-
-
-def recv_frame(s: socket.socket) -> bytes:
-    head = recv_exact(s, 8)
-    return head + recv_exact(s, int.from_bytes(head[2:], "big"))
 
 
 class FakeAdmin:

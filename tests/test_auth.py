@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import socket
 import struct
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +15,7 @@ import pytest
 from aerospike import exception as ex
 from aerospike.testing import Server
 
-from tests.test_admin import recv_exact
+from tests.fakes import Endpoint, recv_frame, shutdown
 
 AUTHENTICATE, LOGIN = 0, 20
 USER, CREDENTIAL, SESSION_TOKEN, SESSION_TTL = 0, 3, 5, 6
@@ -42,39 +41,34 @@ def admin_fields(body: bytes) -> tuple[int, dict[int, bytes]]:
     return command, out
 
 
-class SecureFake:
+class SecureFake(Endpoint):
     """Checks credentials and tokens, then relays to the embedded server. Records, per
     connection, how it authenticated and whether it carried record commands."""
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream = ("127.0.0.1", upstream_port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
         self.token = b"token-1"
-        self.lock = threading.Lock()
         self.conns: list[dict[str, Any]] = []
         self.socks: list[socket.socket] = []
-        threading.Thread(target=self.accept_loop, daemon=True).start()
+        self.states: dict[socket.socket, dict[str, Any]] = {}
+        super().__init__()
 
-    def accept_loop(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            state: dict[str, Any] = {"auth": [], "msgs": 0, "refused": 0}
-            with self.lock:
-                self.conns.append(state)
-                self.socks.append(conn)
-            threading.Thread(target=self.serve, args=(conn, state), daemon=True).start()
+    def accepted(self, conn: socket.socket) -> None:
+        state: dict[str, Any] = {"auth": [], "msgs": 0, "refused": 0}
+        with self.lock:
+            self.conns.append(state)
+            self.socks.append(conn)
+            self.states[conn] = state
 
-    def serve(self, conn: socket.socket, state: dict[str, Any]) -> None:
+    def serve(self, conn: socket.socket) -> None:
+        with self.lock:
+            state = self.states[conn]
         up = socket.create_connection(self.upstream)
         authed = False
         try:
             while True:
-                head = recv_exact(conn, 8)
-                body = recv_exact(conn, int.from_bytes(head[2:], "big"))
+                frame = recv_frame(conn)
+                head, body = frame[:8], frame[8:]
                 if head[1] == 2:
                     command, fields = admin_fields(body)
                     with self.lock:
@@ -105,8 +99,7 @@ class SecureFake:
                 if head[1] == 3:
                     state["msgs"] += 1
                 up.sendall(head + body)
-                rh = recv_exact(up, 8)
-                conn.sendall(rh + recv_exact(up, int.from_bytes(rh[2:], "big")))
+                conn.sendall(recv_frame(up))
         except (ConnectionError, OSError):
             pass
         finally:
@@ -118,18 +111,11 @@ class SecureFake:
         with self.lock:
             self.token = b"token-2"
             socks, self.socks = self.socks, []
-        for s in socks:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        shutdown(*socks)
 
     def record_conns(self) -> list[dict[str, Any]]:
         with self.lock:
             return [dict(c) for c in self.conns if c["msgs"]]
-
-    def close(self) -> None:
-        self.listener.close()
 
 
 @pytest.fixture()

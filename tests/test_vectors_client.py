@@ -41,6 +41,8 @@ from aerospike_helpers.operations import list_operations as lops
 from aerospike_helpers.operations import map_operations as mops
 from aerospike_helpers.operations import operations as ops
 
+from tests.fakes import shutdown
+
 VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors"
 
 # Values that legitimately differ, not compared (the header word or field must still be
@@ -375,11 +377,7 @@ class Proxy:
         except OSError:
             pass
         finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            shutdown(src, dst)
 
     def mark(self) -> int:
         with self.lock:

@@ -18,14 +18,14 @@ import pytest
 from aerospike import exception as ex
 from aerospike.testing import Server
 
-from tests.test_admin import recv_exact
+from tests.fakes import Endpoint, recv_frame, shutdown
 from tests.test_bad_input import _SilentServer
 from tests.test_vectors_client import parse_msg
 
 BIG = "x" * 1000  # a put of this is well over the 128-byte compression threshold
 
 
-class Relay:
+class Relay(Endpoint):
     """Relays to the embedded server, records every request frame (type-4 ones
     inflated, with a flag), and can compress every message reply as an Enterprise
     server does when asked."""
@@ -33,22 +33,13 @@ class Relay:
     def __init__(self, upstream: int, compress_replies: bool = False) -> None:
         self.upstream = ("127.0.0.1", upstream)
         self.compress_replies = compress_replies
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.lock = threading.Lock()
         self.requests: list[tuple[bool, bytes]] = []  # (was compressed, plain frame)
         self.connections = 0
-        threading.Thread(target=self.accept_loop, daemon=True).start()
+        super().__init__()
 
-    def accept_loop(self) -> None:
-        while True:
-            try:
-                conn, _ = self.listener.accept()
-            except OSError:
-                return
-            with self.lock:
-                self.connections += 1
-            threading.Thread(target=self.serve, args=(conn,), daemon=True).start()
+    def accepted(self, conn: socket.socket) -> None:
+        with self.lock:
+            self.connections += 1
 
     def serve(self, conn: socket.socket) -> None:
         up = socket.create_connection(self.upstream)
@@ -64,8 +55,7 @@ class Relay:
         message replies compressed when asked."""
         try:
             while True:
-                head = recv_exact(src, 8)
-                frame = head + recv_exact(src, int.from_bytes(head[2:], "big"))
+                frame = recv_frame(src)
                 if requests:
                     plain = frame
                     if frame[1] == 4:
@@ -80,11 +70,7 @@ class Relay:
         except (ConnectionError, OSError):
             pass
         finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            shutdown(src, dst)
 
     def msgs(self) -> list[tuple[bool, Any]]:
         with self.lock:
@@ -93,9 +79,6 @@ class Relay:
     def clear(self) -> None:
         with self.lock:
             self.requests.clear()
-
-    def close(self) -> None:
-        self.listener.close()
 
 
 @pytest.fixture(scope="module")
