@@ -425,6 +425,7 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
     };
     let mut have_hosts = false;
     let (mut rack_aware, mut rack_id, mut rack_ids) = (false, 0usize, Vec::<usize>::new());
+    let mut have_threshold = false;
     for (k, v) in d.iter() {
         let key = str_of(py, "config key", &k)?;
         let n = key.as_str();
@@ -572,6 +573,7 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
                         cluster.error_rate_window = u32::try_from(i).unwrap_or(u32::MAX).max(1)
                     }
                     "compression_threshold" if i > 0 => {
+                        have_threshold = true;
                         cluster.compression_threshold = usize::try_from(i).unwrap_or(usize::MAX)
                     }
                     "connect_timeout" if i > 0 => {
@@ -631,6 +633,12 @@ pub fn parse(py: Python<'_>, config: &Bound<'_, PyAny>) -> PyResult<Settings> {
     }
     if !have_hosts {
         return Err(param_err(py, "config must contain \"hosts\""));
+    }
+    // Today's deprecated config-level compression_threshold: writes larger than it are
+    // compressed (a write policy's own threshold wins).
+    if have_threshold && policies.write.base.compression_threshold == 0 {
+        policies.write.base.compress = true;
+        policies.write.base.compression_threshold = cluster.compression_threshold;
     }
     // As the C client: racks only with rack_aware; rack_ids wins over rack_id.
     if rack_aware {

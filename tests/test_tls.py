@@ -169,3 +169,22 @@ def test_bad_tls_config(srv: Server, tls: dict[str, Any], message: str) -> None:
 def test_tls_must_be_a_dict() -> None:
     with pytest.raises(ex.ParamError, match="tls"):
         aerospike.client({"hosts": [("127.0.0.1", 3000)], "tls": True})
+
+
+def test_silent_tls_seed_fails_connect_in_bounded_time(srv: Server) -> None:
+    """A seed that accepts TCP and never answers the TLS handshake: connect() gives up
+    (the tending crate bounds TCP connects, not TLS handshakes; the client bounds it)."""
+    import socket
+    import time
+
+    silent = socket.create_server(("127.0.0.1", 0))
+    try:
+        port = silent.getsockname()[1]
+        cfg = {"hosts": [("127.0.0.1", port, "embedded")], "tls": srv.tls_config}
+        cfg["connect_timeout"] = 200
+        start = time.monotonic()
+        with pytest.raises(ex.ClientError):
+            aerospike.client(cfg).connect()
+        assert time.monotonic() - start < 15
+    finally:
+        silent.close()

@@ -17,10 +17,11 @@ import aerospike
 import pytest
 from aerospike import exception as ex
 from aerospike.testing import Server
+from aerospike_helpers.operations import operations as ops
 
 from tests.fakes import Endpoint, recv_frame, shutdown
 from tests.test_bad_input import _SilentServer
-from tests.test_vectors_client import parse_msg
+from tests.test_vectors_client import parse_batch, parse_msg
 
 BIG = "x" * 1000  # a put of this is well over the 128-byte compression threshold
 
@@ -107,6 +108,9 @@ def client_via(relay: Relay, **config: Any) -> Any:
         ({}, {"compress": True, "compression_threshold": 5000}, BIG, False),
         ({}, {"compression_threshold": 100}, BIG, True),  # a threshold alone compresses
         ({"compression_threshold": 5000}, {"compress": True}, BIG, False),
+        # The config-level threshold (deprecated in today's client) compresses writes.
+        ({"compression_threshold": 100}, {}, BIG, True),
+        ({"compression_threshold": 5000}, {}, BIG, False),
     ],
 )
 def test_request_compression(
@@ -150,11 +154,15 @@ def test_read_mode_sc_bits(relay: Relay, mode: int, bits: int) -> None:
         relay.clear()
         c.get(("test", "sc", 1), policy={"read_mode_sc": mode})
         c.get_many([("test", "sc", 1)], policy={"read_mode_sc": mode})
+        c.operate(("test", "sc", 1), [ops.read("a")], policy={"read_mode_sc": mode})
     finally:
         c.close()
-    (_, get), (_, batch) = relay.msgs()
+    (_, get), (_, batch), (_, operate) = relay.msgs()
     assert get.info[2] & 0xC0 == bits
     assert batch.info[2] & 0xC0 == bits
+    assert operate.info[2] & 0xC0 == bits
+    # The batch row carries its own flags (they replace the parent's): bits there too.
+    assert parse_batch(batch.field(41))[1][0].get("info3", 0) & 0xC0 == bits
 
 
 @pytest.mark.parametrize(("percent", "ttl"), [(0, 0), (80, 80), (-1, 0xFFFFFFFF)])
@@ -163,11 +171,14 @@ def test_read_touch_ttl_percent(relay: Relay, percent: int, ttl: int) -> None:
     try:
         c.put(("test", "rt", 1), {"a": 1})
         relay.clear()
-        assert c.get(("test", "rt", 1), policy={"read_touch_ttl_percent": percent})[2] == {"a": 1}
+        policy = {"read_touch_ttl_percent": percent}
+        assert c.get(("test", "rt", 1), policy=policy)[2] == {"a": 1}
+        c.get_many([("test", "rt", 1)], policy=policy)
     finally:
         c.close()
-    ((_, get),) = relay.msgs()
+    (_, get), (_, batch) = relay.msgs()
     assert get.record_ttl == ttl
+    assert parse_batch(batch.field(41))[1][0].get("record_ttl", 0) == ttl
 
 
 @pytest.mark.parametrize(

@@ -102,13 +102,15 @@ fn refused(creds: &Credentials, code: u8) -> Error {
 
 /// Authenticates a fresh socket: with the node's session token when it has a usable
 /// one (AUTHENTICATE), else with LOGIN, whose token (and TTL) then replaces `session`.
-/// A server without security (result 52) accepts the socket as is.
+/// A server without security (result 52) accepts the socket as is. `Ok(false)`: the
+/// token was refused (expired); it is forgotten and the caller logs in on a new
+/// socket, as other clients do.
 pub(crate) fn authenticate(
     sock: &mut Socket,
     creds: &Credentials,
     session: &std::sync::Mutex<Option<Session>>,
     deadline: Option<Instant>,
-) -> Result<()> {
+) -> Result<bool> {
     let mut out = Vec::new();
     let token = session
         .lock()
@@ -126,11 +128,15 @@ pub(crate) fn authenticate(
             deadline,
             &mut out,
         )? {
-            0 | 52 => return Ok(()),
+            0 | 52 => return Ok(true),
             c if RELOGIN.contains(&c) => {
+                // Only this token: another thread may have stored a fresh one.
                 if let Ok(mut s) = session.lock() {
-                    *s = None;
+                    if s.as_ref().is_some_and(|s| s.token == token) {
+                        *s = None;
+                    }
                 }
+                return Ok(false);
             }
             c => return Err(refused(creds, c)),
         }
@@ -159,9 +165,9 @@ pub(crate) fn authenticate(
                     });
                 }
             }
-            Ok(())
+            Ok(true)
         }
-        52 => Ok(()),
+        52 => Ok(true),
         c => Err(refused(creds, c)),
     }
 }

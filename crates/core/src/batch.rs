@@ -79,9 +79,12 @@ fn build_request(
             continue;
         }
         prev = Some(k);
+        // Row flags replace the parent's: the read's SC mode and touch percent too.
+        let read = read_header(policy, 0);
         let header = RowHeader {
             info1,
-            ttl: Some(0),
+            info3: read.info3,
+            ttl: Some(read.record_ttl),
             ..RowHeader::default()
         };
         rows.row(index, &k.digest, &header);
@@ -191,7 +194,7 @@ fn row_parts<'m>(item: &'m BatchItem<'_>) -> Result<(RowParts<'m>, Message<'m>)>
             info3: h.info3,
             info4: (h.info4 != 0).then_some(h.info4),
             generation: None,
-            ttl: Some(0),
+            ttl: Some(h.record_ttl),
         }
     };
     let fields = m

@@ -424,6 +424,11 @@ pub fn finish_operate_header(w: &mut MsgWriter<'_>, policy: &Policy, meta: &Writ
         let r = read_header(policy, 0);
         h.info1 |= r.info1;
         h.transaction_ttl = r.transaction_ttl;
+        if writes == 0 {
+            // A read-only operate is a read: SC read mode and read-touch percent too.
+            h.info3 |= r.info3;
+            h.record_ttl = r.record_ttl;
+        }
     }
     let cur = w.header();
     h.info1 |= cur.info1;

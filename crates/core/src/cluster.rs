@@ -119,6 +119,8 @@ impl Default for ClusterConfig {
 #[derive(Debug, Default)]
 struct Partitions {
     columns: Vec<Vec<Option<Arc<Node>>>>,
+    /// The highest regime seen for each partition.
+    regimes: Vec<u32>,
     rack_rank: Vec<(Arc<Node>, usize)>,
 }
 
@@ -147,6 +149,8 @@ pub(crate) struct Inner {
 struct Tender {
     handle: JoinHandle<()>,
     stop: tokio::sync::watch::Sender<bool>,
+    /// Disconnected when the thread ends.
+    done: std::sync::mpsc::Receiver<()>,
 }
 
 /// The cluster view shared by every command; tending runs until it is closed or dropped.
@@ -154,6 +158,8 @@ struct Tender {
 pub struct Cluster {
     inner: Arc<Inner>,
     tender: Mutex<Option<Tender>>,
+    /// The process that connected: a forked child leaves the parent's thread alone.
+    pid: u32,
 }
 
 fn resolve(host: &str, port: u16) -> Result<SocketAddr> {
@@ -164,13 +170,13 @@ fn resolve(host: &str, port: u16) -> Result<SocketAddr> {
         .ok_or_else(|| Error::Connection(format!("no address for {host}:{port}")))
 }
 
-/// Decodes `replicas`: ns → bitmaps (column 0 = master), at most 3 columns.
-fn parse_replicas(v: &str) -> HashMap<String, Vec<PartitionBitmap>> {
+/// Decodes `replicas`: ns → (regime, bitmaps: column 0 = master, at most 3 columns).
+fn parse_replicas(v: &str) -> HashMap<String, (u32, Vec<PartitionBitmap>)> {
     let mut out = HashMap::new();
     if let Ok(entries) = aeropy_protocol::partitions::parse_replicas(v) {
         for mut e in entries {
             e.replicas.truncate(3);
-            out.insert(e.namespace, e.replicas);
+            out.insert(e.namespace, (e.regime, e.replicas));
         }
     }
     out
@@ -252,12 +258,13 @@ impl Inner {
 
     /// One sync pass: the crate's nodes become ours (new pools for new nodes, closed
     /// pools for nodes it dropped), a node's `replicas` is read again when its partition
-    /// generation moved, and the table is rebuilt when anything changed.
-    async fn sync(&self, client: &aerospike::Client) -> Result<()> {
+    /// generation moved (all at once, each within the connect timeout), and the table
+    /// is rebuilt when anything changed. Returns whether every node has a partition map.
+    async fn sync(&self, client: &aerospike::Client) -> Result<bool> {
         let current = self.nodes();
         let mut next: Vec<Arc<Node>> = Vec::new();
+        let mut added: Vec<Arc<Node>> = Vec::new();
         let mut changed = false;
-        let admin = aerospike::policy::AdminPolicy::default();
         let live: Vec<Arc<aerospike::Node>> = client
             .nodes()
             .into_iter()
@@ -268,7 +275,8 @@ impl Inner {
         let lost = current
             .iter()
             .any(|n| !live.iter().any(|cn| cn.name() == n.name()));
-        for cn in live {
+        let mut fetch = Vec::new();
+        for cn in &live {
             let node = match current.iter().find(|n| n.name() == cn.name()) {
                 Some(n) => n.clone(),
                 None => match self.make_node(cn.name(), &cn.host()) {
@@ -279,7 +287,7 @@ impl Inner {
                             n.name(),
                             n.address()
                         );
-                        n.warm_up(self.cfg.min_conns_per_node);
+                        added.push(n.clone());
                         changed = true;
                         n
                     }
@@ -289,24 +297,39 @@ impl Inner {
                     }
                 },
             };
+            // The crate made a new node object: the node restarted; our pooled
+            // sockets to its old incarnation are dead.
+            if node.follow_source(Arc::as_ptr(cn) as usize) {
+                node.drop_idle();
+            }
             let gen = cn.partition_generation() as i64;
             if lost || gen != node.partition_generation.load(Ordering::Acquire) {
-                match cn.info(&admin, &["replicas"]).await {
-                    Ok(map) => {
-                        if let Some(v) = map.get("replicas") {
-                            if let Ok(mut slot) = node.replicas.lock() {
-                                *slot = Some(v.clone());
-                            }
-                            node.partition_generation.store(gen, Ordering::Release);
-                            changed = true;
-                        }
-                    }
-                    Err(e) => {
-                        crate::log!(Level::Debug, "replicas of node {}: {e}", cn.name());
-                    }
-                }
+                fetch.push((node.clone(), cn.clone(), gen));
             }
             next.push(node);
+        }
+        let admin = aerospike::policy::AdminPolicy::default();
+        let limit = self.cfg.conn_timeout.max(Duration::from_millis(100));
+        let replies = futures::future::join_all(
+            fetch
+                .iter()
+                .map(|(_, cn, _)| tokio::time::timeout(limit, cn.info(&admin, &["replicas"]))),
+        )
+        .await;
+        for ((node, cn, gen), reply) in fetch.iter().zip(replies) {
+            match reply {
+                Ok(Ok(map)) => {
+                    if let Some(v) = map.get("replicas") {
+                        if let Ok(mut slot) = node.replicas.lock() {
+                            *slot = Some(v.clone());
+                        }
+                        node.partition_generation.store(*gen, Ordering::Release);
+                        changed = true;
+                    }
+                }
+                Ok(Err(e)) => crate::log!(Level::Debug, "replicas of node {}: {e}", cn.name()),
+                Err(_) => crate::log!(Level::Debug, "replicas of node {}: timeout", cn.name()),
+            }
         }
         for n in current.iter() {
             if !next.iter().any(|m| Arc::ptr_eq(m, n)) {
@@ -339,10 +362,21 @@ impl Inner {
                 *w = Arc::new(next.clone());
             }
         }
+        // Warm-up opens sockets (and logs in): off this thread, once the node is known.
+        let want = self.cfg.min_conns_per_node;
+        if want > 0 {
+            for n in added {
+                let _ = std::thread::Builder::new()
+                    .name("aerospike-warm-up".into())
+                    .spawn(move || n.warm_up(want));
+            }
+        }
         if next.is_empty() {
             return Err(Error::Cluster("no node reachable".into()));
         }
-        Ok(())
+        Ok(next
+            .iter()
+            .all(|n| n.replicas.lock().map(|r| r.is_some()).unwrap_or(false)))
     }
 
     /// (node, namespace, rank) for every node on one of the client's racks.
@@ -383,14 +417,27 @@ impl Inner {
             let Some(text) = slot.as_deref() else {
                 continue;
             };
-            for (ns, cols) in parse_replicas(text) {
+            for (ns, (regime, cols)) in parse_replicas(text) {
                 let parts = table.entry(ns).or_default();
+                if parts.regimes.is_empty() {
+                    parts.regimes = vec![0; PARTITIONS];
+                }
                 for (r, bitmap) in cols.iter().enumerate() {
                     while parts.columns.len() <= r {
                         parts.columns.push(vec![None; PARTITIONS]);
                     }
                     for pid in bitmap.iter() {
-                        if let Some(owner) = parts.columns[r].get_mut(usize::from(pid)) {
+                        let pid = usize::from(pid);
+                        // A node with an older regime (strong consistency, mid-rebalance)
+                        // does not take a partition from one with a newer regime.
+                        let Some(known) = parts.regimes.get_mut(pid) else {
+                            continue;
+                        };
+                        if regime < *known {
+                            continue;
+                        }
+                        *known = regime;
+                        if let Some(owner) = parts.columns[r].get_mut(pid) {
                             *owner = Some(n.clone());
                         }
                     }
@@ -412,8 +459,16 @@ impl Inner {
     }
 }
 
-/// The tend thread's body: connect the crate's client, report the first sync to
-/// `ready`, then sync every interval until `stop` says so.
+/// How long a tend-thread step may take before it is given up: the crate bounds TCP
+/// connects but not every TLS handshake, and a node that accepts and stays silent must
+/// not hold `connect()` or `close()` forever.
+fn step_limit(cfg_timeout: Duration, seeds: usize) -> Duration {
+    cfg_timeout * (seeds as u32 + 2) + Duration::from_secs(5)
+}
+
+/// The tend thread's body: connect the crate's client, report the first complete sync
+/// to `ready`, then sync every interval until `stop` says so; `done` is dropped at
+/// the end.
 fn tend_thread(
     weak: Weak<Inner>,
     policy: aerospike::ClientPolicy,
@@ -421,6 +476,7 @@ fn tend_thread(
     interval: Duration,
     ready: std::sync::mpsc::Sender<Result<()>>,
     mut stop: tokio::sync::watch::Receiver<bool>,
+    done: std::sync::mpsc::Sender<()>,
 ) {
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -434,19 +490,45 @@ fn tend_thread(
             return;
         }
     };
+    let limit = step_limit(
+        Duration::from_millis(u64::from(policy.timeout)),
+        hosts.len(),
+    );
     rt.block_on(async move {
-        let client = match aerospike::Client::new(&policy, &hosts).await {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = ready.send(Err(crate_error(&e)));
-                return;
+        let client =
+            match tokio::time::timeout(limit, aerospike::Client::new(&policy, &hosts)).await {
+                Ok(Ok(c)) => c,
+                Ok(Err(e)) => {
+                    let _ = ready.send(Err(crate_error(&e)));
+                    return;
+                }
+                Err(_) => {
+                    let _ = ready.send(Err(Error::Connection(format!(
+                        "Failed to connect: no answer from the seeds within {limit:?}"
+                    ))));
+                    return;
+                }
+            };
+        // The first sync: until every node has its partition map, within the limit.
+        let first_by = tokio::time::Instant::now() + limit;
+        let first = loop {
+            let Some(inner) = weak.upgrade() else {
+                break Err(Error::Client(
+                    "the cluster was dropped while connecting".into(),
+                ));
+            };
+            match inner.sync(&client).await {
+                Ok(false) if tokio::time::Instant::now() < first_by => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Ok(complete) => {
+                    if !complete {
+                        crate::log!(Level::Warn, "connected without every node's partitions");
+                    }
+                    break Ok(());
+                }
+                Err(e) => break Err(e),
             }
-        };
-        let first = match weak.upgrade() {
-            Some(inner) => inner.sync(&client).await,
-            None => Err(Error::Client(
-                "the cluster was dropped while connecting".into(),
-            )),
         };
         let ok = first.is_ok();
         let _ = ready.send(first);
@@ -457,13 +539,19 @@ fn tend_thread(
                     () = tokio::time::sleep(interval) => {}
                 }
                 let Some(inner) = weak.upgrade() else { break };
-                if let Err(e) = inner.sync(&client).await {
-                    crate::log!(Level::Debug, "cluster sync: {e}");
+                tokio::select! {
+                    _ = stop.changed() => break,
+                    r = inner.sync(&client) => {
+                        if let Err(e) = r {
+                            crate::log!(Level::Debug, "cluster sync: {e}");
+                        }
+                    }
                 }
             }
         }
-        let _ = client.close().await;
+        let _ = tokio::time::timeout(Duration::from_secs(2), client.close()).await;
     });
+    drop(done);
 }
 
 impl Cluster {
@@ -500,10 +588,11 @@ impl Cluster {
         });
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
         let weak = Arc::downgrade(&inner);
         let handle = std::thread::Builder::new()
             .name("aerospike-tend".into())
-            .spawn(move || tend_thread(weak, policy, hosts, interval, ready_tx, stop_rx))
+            .spawn(move || tend_thread(weak, policy, hosts, interval, ready_tx, stop_rx, done_tx))
             .map_err(|e| Error::Client(format!("cannot start the tend thread: {e}")))?;
         let first = ready_rx
             .recv()
@@ -513,7 +602,9 @@ impl Cluster {
             tender: Mutex::new(Some(Tender {
                 handle,
                 stop: stop_tx,
+                done: done_rx,
             })),
+            pid: std::process::id(),
         };
         if let Err(e) = first {
             cluster.close();
@@ -530,7 +621,14 @@ impl Cluster {
         if let Ok(mut t) = self.tender.lock() {
             if let Some(t) = t.take() {
                 let _ = t.stop.send(true);
-                let _ = t.handle.join();
+                // Bounded: a thread stuck in the crate is left to end on its own.
+                let ended = matches!(
+                    t.done.recv_timeout(Duration::from_secs(5)),
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected)
+                );
+                if ended {
+                    let _ = t.handle.join();
+                }
             }
         }
         for n in self.inner.nodes().iter() {
@@ -657,6 +755,14 @@ fn namespace_partitions<'t>(
 
 impl Drop for Cluster {
     fn drop(&mut self) {
+        if std::process::id() != self.pid {
+            // A forked child: the tend thread, its runtime and the pools' locks belong
+            // to the parent (they may have been held at fork()); touch none of them.
+            if let Ok(t) = self.tender.get_mut() {
+                std::mem::forget(t.take());
+            }
+            return;
+        }
         // Signal only: joining here could wait on a tend thread that is itself waiting
         // for a lock the dropping thread holds (e.g. an interpreter lock for logging).
         if let Ok(mut t) = self.tender.lock() {
@@ -679,7 +785,7 @@ mod tests {
     fn replicas() {
         let full = PartitionBitmap::full().to_base64();
         let r = parse_replicas(&format!("test:0,1,{full};bar:0,1,{full}"));
-        assert_eq!(r["test"].len(), 1);
-        assert_eq!(r["bar"][0].count(), 4096);
+        assert_eq!(r["test"].1.len(), 1);
+        assert_eq!(r["bar"].1[0].count(), 4096);
     }
 }

@@ -36,6 +36,8 @@ pub struct Node {
     errors: AtomicU32,
     max_error_rate: u32,
     credentials: Option<Credentials>,
+    /// Identity of the tending crate's node object this node follows (0: none yet).
+    source: AtomicUsize,
     /// The session token of the last LOGIN on this node, for AUTHENTICATE.
     session: Mutex<Option<Session>>,
     tls: Option<NodeTls>,
@@ -396,6 +398,7 @@ impl Node {
             errors: AtomicU32::new(0),
             max_error_rate: access.max_error_rate,
             credentials: access.credentials,
+            source: AtomicUsize::new(0),
             session: Mutex::new(None),
             tls: access.tls,
         }
@@ -433,14 +436,25 @@ impl Node {
 
     pub(crate) fn deactivate(&self) {
         self.active.store(false, Ordering::Release);
-        if let Ok(mut idle) = self.idle.lock() {
-            let n = idle.len();
-            idle.clear();
-            self.open.fetch_sub(n, Ordering::AcqRel);
-        }
+        self.drop_idle();
     }
 
+    /// A new socket (TLS and login done); a refused session token means one more
+    /// socket, logged in afresh.
     fn connect(&self, deadline: Option<Instant>) -> Result<Socket> {
+        for _ in 0..3 {
+            if let Some(sock) = self.open_socket(deadline)? {
+                return Ok(sock);
+            }
+        }
+        Err(Error::Connection(format!(
+            "node {}: session tokens refused, login did not help",
+            self.name
+        )))
+    }
+
+    /// One socket; `None` when the server refused the session token (now forgotten).
+    fn open_socket(&self, deadline: Option<Instant>) -> Result<Option<Socket>> {
         let mut t = self.connect_timeout;
         if let Some(r) = remaining(deadline)? {
             t = t.min(r);
@@ -458,14 +472,19 @@ impl Node {
             Some(tls) => {
                 s.set_read_timeout(Some(t))?;
                 s.set_write_timeout(Some(t))?;
-                Socket::over(tls.handshake(s, self.addr)?)
+                let mut sock = Socket::over(tls.handshake(s, self.addr)?);
+                // What the OS has now, so that the next exchange sets its own.
+                sock.timeout = Some(t);
+                sock
             }
         };
         if let Some(c) = &self.credentials {
             let login_deadline = Some(Instant::now() + self.login_timeout);
-            authenticate(&mut sock, c, &self.session, login_deadline)?;
+            if !authenticate(&mut sock, c, &self.session, login_deadline)? {
+                return Ok(None);
+            }
         }
-        Ok(sock)
+        Ok(Some(sock))
     }
 
     fn checkout(&self, deadline: Option<Instant>) -> Result<Conn<'_>> {
@@ -622,6 +641,22 @@ impl Node {
         }
         conn.give_back();
         Ok(())
+    }
+
+    /// Follows the tending crate's node object `id`; true when it replaced another
+    /// (the node restarted).
+    pub(crate) fn follow_source(&self, id: usize) -> bool {
+        let old = self.source.swap(id, Ordering::AcqRel);
+        old != 0 && old != id
+    }
+
+    /// Closes the pooled idle sockets (in-use ones are closed when they fail).
+    pub(crate) fn drop_idle(&self) {
+        if let Ok(mut idle) = self.idle.lock() {
+            let n = idle.len();
+            idle.clear();
+            self.open.fetch_sub(n, Ordering::AcqRel);
+        }
     }
 
     /// Starts a new error-rate window.
