@@ -1106,9 +1106,42 @@ impl Client {
         })
     }
 
-    /// `{"privileges", "whitelist", "read_quota", "write_quota"}` of a role.
+    /// The privileges of a role, as a list (today's client; `admin_get_role` has the
+    /// allowlist and quotas too).
     #[pyo3(signature = (role, policy=None))]
     fn admin_query_role<'py>(
+        &self,
+        py: Python<'py>,
+        role: &str,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            self.admin_query_impl(py, crate::security::Query::Roles, Some(role), policy)?
+                .as_any()
+                .get_item("privileges")
+        })
+    }
+
+    /// `{role: [privileges]}` of every role.
+    #[pyo3(signature = (policy=None))]
+    fn admin_query_roles<'py>(
+        &self,
+        py: Python<'py>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let all = self.admin_query_impl(py, crate::security::Query::Roles, None, policy)?;
+            let out = PyDict::new(py);
+            for (name, role) in all.iter() {
+                out.set_item(name, role.get_item("privileges")?)?;
+            }
+            Ok(out)
+        })
+    }
+
+    /// `{"privileges", "whitelist", "read_quota", "write_quota"}` of a role.
+    #[pyo3(signature = (role, policy=None))]
+    fn admin_get_role<'py>(
         &self,
         py: Python<'py>,
         role: &str,
@@ -1119,15 +1152,30 @@ impl Client {
         })
     }
 
-    /// `{role: {"privileges", ...}}` of every role.
+    /// `{role: {"privileges", "whitelist", "read_quota", "write_quota"}}` of every role.
     #[pyo3(signature = (policy=None))]
-    fn admin_query_roles<'py>(
+    fn admin_get_roles<'py>(
         &self,
         py: Python<'py>,
         policy: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             self.admin_query_impl(py, crate::security::Query::Roles, None, policy)
+        })
+    }
+
+    /// Creates a user that authenticates with a TLS certificate only (servers 8.1+):
+    /// its password is the keyword the server reads as "no password login".
+    #[pyo3(signature = (username, roles, policy=None))]
+    fn admin_create_pki_user<'py>(
+        &self,
+        py: Python<'py>,
+        username: &str,
+        roles: &Bound<'py, PyAny>,
+        policy: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<i64> {
+        guard(py, || {
+            self.admin_create_user_impl(py, username, "nopassword", roles, policy)
         })
     }
 

@@ -43,7 +43,7 @@ impl EmbeddedCluster {
 #[pymethods]
 impl EmbeddedCluster {
     #[new]
-    #[pyo3(signature = (host="127.0.0.1", port=0, nodes=1, namespaces=vec!["test".to_string(), "bar".to_string()], cluster_name="embedded", default_ttl=0, replication_factor=1, rack_ids=None, tls_name=None, tls_mutual=false))]
+    #[pyo3(signature = (host="127.0.0.1", port=0, nodes=1, namespaces=vec!["test".to_string(), "bar".to_string()], cluster_name="embedded", default_ttl=0, replication_factor=1, rack_ids=None, tls_name=None, tls_mutual=false, security=false))]
     #[allow(clippy::too_many_arguments)] // mirrors the keyword arguments of testing.Server
     fn new(
         py: Python<'_>,
@@ -57,6 +57,7 @@ impl EmbeddedCluster {
         rack_ids: Option<Vec<u32>>,
         tls_name: Option<String>,
         tls_mutual: bool,
+        security: bool,
     ) -> PyResult<Self> {
         if nodes == 0 || nodes > MAX_NODES {
             return Err(param_err(
@@ -97,6 +98,7 @@ impl EmbeddedCluster {
                 mutual: tls_mutual,
                 ..TlsOptions::default()
             }),
+            security,
         };
         let cluster = py.detach(|| Cluster::start(cfg)).map_err(|e| {
             let msg = format!("cannot start the embedded server: {e}");

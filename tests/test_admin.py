@@ -44,6 +44,9 @@ CALLS: list[tuple[str, Callable[[Any], Any]]] = [
     ("admin_revoke_privileges", lambda c: c.admin_revoke_privileges("r", PRIV)),
     ("admin_query_role", lambda c: c.admin_query_role("r")),
     ("admin_query_roles", lambda c: c.admin_query_roles()),
+    ("admin_get_role", lambda c: c.admin_get_role("r")),
+    ("admin_get_roles", lambda c: c.admin_get_roles()),
+    ("admin_create_pki_user", lambda c: c.admin_create_pki_user("p", ["read"])),
     ("admin_set_whitelist", lambda c: c.admin_set_whitelist("r", ["10.0.0.1"])),
     ("admin_set_quotas", lambda c: c.admin_set_quotas("r", 10, 20)),
 ]
@@ -304,19 +307,24 @@ def test_query_roles_reply_stream(fake: tuple[FakeAdmin, Any]) -> None:
         ],
     )
     reply = frame(role + admin_record(0, [], QUERY_END))
-    result, req = exchange(fake, lambda c: c.admin_query_roles(), reply)
+    privileges = [
+        {"code": aerospike.PRIV_USER_ADMIN, "ns": "", "set": ""},
+        {"code": aerospike.PRIV_READ_WRITE, "ns": "test", "set": ""},
+    ]
+    result, req = exchange(fake, lambda c: c.admin_get_roles(), reply)
     assert req == admin_frame(QUERY_ROLES, [])
     assert result == {
         "r": {
-            "privileges": [
-                {"code": aerospike.PRIV_USER_ADMIN, "ns": "", "set": ""},
-                {"code": aerospike.PRIV_READ_WRITE, "ns": "test", "set": ""},
-            ],
+            "privileges": privileges,
             "whitelist": ["10.0.0.1", "10.0.0.2"],
             "read_quota": 5,
             "write_quota": 7,
         }
     }
+    # admin_query_roles: the privileges only, as today's client.
+    result, req = exchange(fake, lambda c: c.admin_query_roles(), reply)
+    assert req == admin_frame(QUERY_ROLES, [])
+    assert result == {"r": privileges}
 
 
 def test_truncated_reply_is_an_error_not_a_crash(fake: tuple[FakeAdmin, Any]) -> None:

@@ -54,6 +54,9 @@ pub struct ClusterConfig {
     pub cluster_name: String,
     /// A TLS listener on every node beside the clear one (`None` = clear text only).
     pub tls: Option<TlsOptions>,
+    /// Access control as an Enterprise server with security enabled (users, roles,
+    /// LOGIN with session tokens); the default user is `admin` / `admin`.
+    pub security: bool,
 }
 
 impl Default for ClusterConfig {
@@ -65,6 +68,7 @@ impl Default for ClusterConfig {
             namespaces: vec![NamespaceConfig::new("test"), NamespaceConfig::new("bar")],
             cluster_name: "aerospike-embedded".to_string(),
             tls: None,
+            security: false,
         }
     }
 }
@@ -204,6 +208,8 @@ pub(crate) struct Shared {
     pub indexes: crate::sindex::Indexes,
     pub jobs: crate::jobs::Jobs,
     pub udfs: crate::udf::Udfs,
+    /// Users, roles and sessions, when security is on.
+    pub security: Option<crate::security::Security>,
 }
 
 impl Shared {
@@ -362,6 +368,7 @@ impl Cluster {
             indexes: crate::sindex::Indexes::default(),
             jobs: crate::jobs::Jobs::default(),
             udfs: crate::udf::Udfs::default(),
+            security: cfg.security.then(crate::security::Security::new),
         });
         let mut tls_listeners = tls_listeners.into_iter();
         let nodes = listeners

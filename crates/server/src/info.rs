@@ -42,6 +42,16 @@ pub(crate) fn handle(
     frame::end_frame(out, start);
 }
 
+/// Security on, connection not authenticated: every command answers
+/// `ERROR:80:not authenticated`.
+pub(crate) fn refuse(body: &[u8], out: &mut Vec<u8>) {
+    let start = frame::begin_frame(out, TYPE_INFO);
+    for line in wire::parse_request(body).unwrap_or_default() {
+        wire::write_reply_line(out, line, "ERROR:80:not authenticated");
+    }
+    frame::end_frame(out, start);
+}
+
 /// `peers-clear-*` (`tls` false) or `peers-tls-*`: `<gen>,<port>,[[<id>,<tls-name>,[<addr>]],…]`.
 /// Without TLS the TLS variant lists no peer, as a real server with no `tls-port`.
 fn peers_value(shared: &Shared, idx: usize, tls: bool) -> String {

@@ -29,6 +29,7 @@ mod node;
 mod ops;
 mod record;
 mod scan;
+mod security;
 mod sindex;
 mod store;
 mod tls;

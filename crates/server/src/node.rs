@@ -169,6 +169,8 @@ fn accept_loop(
 pub(crate) struct ConnState {
     /// `user-agent-set` was already accepted on this connection.
     pub user_agent: bool,
+    /// The user this connection authenticated as (security on).
+    pub user: Option<String>,
 }
 
 /// The request loop of one connection, clear (`TcpStream`) or TLS (`StreamOwned`).
@@ -180,21 +182,21 @@ fn serve<S: Read + Write>(shared: &Shared, idx: usize, stream: S) {
     loop {
         let mut hdr = [0u8; frame::HEADER_SIZE];
         if reader.read_exact(&mut hdr).is_err() {
-            return;
+            break;
         }
         // Wrong version, unknown type or a body over 128 MiB: nothing sensible can be
         // answered on a stream we can no longer frame, so close it.
         let Ok(h) = ProtoHeader::parse(&hdr) else {
-            return;
+            break;
         };
         body.clear();
         match (&mut reader).take(h.length).read_to_end(&mut body) {
             Ok(n) if n as u64 == h.length => {}
-            _ => return,
+            _ => break,
         }
         out.clear();
         if handle_frame(shared, idx, &mut state, h.msg_type, &body, &mut out, true).is_err() {
-            return;
+            break;
         }
         // Writes go around the read buffer, straight to the stream; flush sends what a
         // TLS stream still holds.
@@ -204,7 +206,7 @@ fn serve<S: Read + Write>(shared: &Shared, idx: usize, stream: S) {
             .and_then(|()| writer.flush())
             .is_err()
         {
-            return;
+            break;
         }
         if body.capacity() > KEEP_BUFFER {
             body = Vec::new();
@@ -212,6 +214,9 @@ fn serve<S: Read + Write>(shared: &Shared, idx: usize, stream: S) {
         if out.capacity() > KEEP_BUFFER {
             out = Vec::new();
         }
+    }
+    if let (Some(sec), Some(user)) = (&shared.security, &state.user) {
+        sec.disconnected(user);
     }
 }
 
@@ -231,14 +236,35 @@ pub(crate) fn handle_frame(
             if let Some(s) = shared.stats.get(idx) {
                 s.info_requests.fetch_add(1, Ordering::Relaxed);
             }
-            info::handle(shared, idx, state, body, out);
+            if shared.security.is_some() && state.user.is_none() {
+                info::refuse(body, out);
+            } else {
+                info::handle(shared, idx, state, body, out);
+            }
             Ok(())
         }
         TYPE_ADMIN => {
-            handle_admin(body, out);
+            match &shared.security {
+                Some(sec) => sec.handle(body, &mut state.user, out),
+                None => handle_admin(body, out),
+            }
             Ok(())
         }
         TYPE_MSG => {
+            if let Some(sec) = &shared.security {
+                if let Some(code) = refused(sec, state, body) {
+                    // LAST: a batch, scan or query reader stops here too.
+                    msg::write_header_only(
+                        out,
+                        &MsgHeader {
+                            result_code: code,
+                            info3: msg::INFO3_LAST,
+                            ..MsgHeader::default()
+                        },
+                    );
+                    return Ok(());
+                }
+            }
             handle_msg(shared, idx, body, out);
             Ok(())
         }
@@ -249,6 +275,20 @@ pub(crate) fn handle_frame(
             handle_frame(shared, idx, state, h.msg_type, inner_body, out, false)
         }
         _ => Err(()),
+    }
+}
+
+/// With security on: the result code that refuses a message (80 unauthenticated, 81
+/// without the privilege), or `None`.
+fn refused(sec: &crate::security::Security, state: &ConnState, body: &[u8]) -> Option<u8> {
+    let Some(user) = &state.user else {
+        return Some(crate::security::code::NOT_AUTHENTICATED);
+    };
+    let m = Message::parse(body).ok()?;
+    let (need, ns, set) = crate::security::need_of(&m);
+    match sec.check(user, need, &ns, &set) {
+        0 => None,
+        c => Some(c),
     }
 }
 

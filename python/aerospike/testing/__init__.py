@@ -48,6 +48,11 @@ class Server:
     :param tls_name: the TLS name clients verify (and ``peers-tls-std`` reports).
     :param tls_mutual: mutual TLS: the server refuses clients without a certificate
         signed by its CA, and makes one for clients (``tls_certfile``, ``tls_keyfile``).
+    :param security: access control as an Enterprise server with security enabled:
+        every connection logs in (LOGIN, session tokens, AUTHENTICATE), users and roles
+        are managed with the ``admin_*`` methods, and commands need the privileges of
+        the user's roles. The default user is ``admin`` / ``admin`` with the role
+        ``user-admin`` only, as on a real server.
     """
 
     def __init__(
@@ -63,6 +68,7 @@ class Server:
         tls: bool = False,
         tls_name: str = "embedded",
         tls_mutual: bool = False,
+        security: bool = False,
     ) -> None:
         from aerospike.exception import ParamError
 
@@ -80,6 +86,8 @@ class Server:
             raise ParamError(-2, "tls_mutual must be a bool")
         if tls_mutual and not tls:
             raise ParamError(-2, "tls_mutual needs tls=True")
+        if not isinstance(security, bool):
+            raise ParamError(-2, "security must be a bool")
         self._options: dict[str, Any] = {
             "host": host,
             "port": port,
@@ -91,6 +99,7 @@ class Server:
             "rack_ids": None if rack_ids is None else [int(r) for r in rack_ids],
             "tls_name": tls_name if tls else None,
             "tls_mutual": tls_mutual,
+            "security": security,
         }
         self._cluster: Any | None = None
 
@@ -136,10 +145,19 @@ class Server:
     @property
     def config(self) -> dict[str, Any]:
         """A config dict ready for :func:`aerospike.client`: the TLS hosts and
-        ``tls_config`` when TLS is on, else the clear hosts."""
+        ``tls_config`` when TLS is on, else the clear hosts; with security, the default
+        user and password too."""
+        config: dict[str, Any] = {"hosts": self.hosts}
         if self._options["tls_name"] is not None:
-            return {"hosts": self.tls_hosts, "tls": self.tls_config}
-        return {"hosts": self.hosts}
+            config = {"hosts": self.tls_hosts, "tls": self.tls_config}
+        if self._options["security"]:
+            config["user"], config["password"] = self.admin_credentials
+        return config
+
+    @property
+    def admin_credentials(self) -> tuple[str, str]:
+        """The default user and password of a server with ``security=True``."""
+        return ("admin", "admin")
 
     # -- TLS ---------------------------------------------------------------------------
     @property

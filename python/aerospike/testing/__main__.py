@@ -37,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tls-mutual", action="store_true", help="require client certificates (implies --tls)"
     )
+    parser.add_argument(
+        "--security",
+        action="store_true",
+        help="access control: clients log in (default user admin / admin)",
+    )
     args = parser.parse_args(argv)
 
     stop = threading.Event()
@@ -51,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         tls=args.tls or args.tls_mutual,
         tls_name=args.tls_name,
         tls_mutual=args.tls_mutual,
+        security=args.security,
     )
     with server:
         hosts = ",".join(f"{h}:{p}" for h, p in server.hosts)
