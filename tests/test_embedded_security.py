@@ -11,6 +11,8 @@ import aerospike
 import pytest
 from aerospike import exception as ex
 from aerospike.testing import Server
+from aerospike_helpers.batch import records as br
+from aerospike_helpers.operations import operations as ops
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +72,7 @@ CASES: list[tuple[str, str, str, Any]] = [
     ("scoped", "sc-pw", "put", ex.RoleViolation),
     ("admin", "admin", "get", ex.RoleViolation),  # user-admin only, as a real server
     ("udf", "udf-pw", "put", None),
+    ("rw", "rw-pw", "batch write", None),
 ]
 
 CALLS = {
@@ -79,6 +82,11 @@ CALLS = {
     "remove": lambda c: c.remove(("test", "demo", 9)),
     "batch": lambda c: [r[2] for r in c.get_many([KEY, ("test", "demo", 2)])],
     "scan": lambda c: len(c.scan("test", "demo").results()),
+    # A batch of writes: each row needs the write privilege (row result 81).
+    "batch write": lambda c: [
+        r.result
+        for r in c.batch_write(br.BatchRecords([br.Write(KEY, [ops.write("b", 1)])])).batch_records
+    ],
 }
 
 
@@ -103,6 +111,12 @@ def test_privileges(
         with pytest.raises(error) as e:
             CALLS[call](c)
         assert e.value.code == 81
+
+
+def test_batch_write_rows_need_the_write_privilege(clients: dict[str, Any]) -> None:
+    got = clients["ro"].batch_write(br.BatchRecords([br.Write(KEY, [ops.write("b", 2)])]))
+    assert [r.result for r in got.batch_records] == [81]
+    assert clients["rw"].get(KEY)[2].get("b") != 2
 
 
 def test_wrong_password_and_unknown_user_fail_connect(srv: Server) -> None:
@@ -186,3 +200,36 @@ def test_change_own_password(srv: Server, admin: Any) -> None:
         connect(srv, "bob", "new").close()
     finally:
         admin.admin_drop_user("bob")
+
+
+@pytest.mark.parametrize(
+    ("call", "role"),
+    [
+        (lambda c: c.truncate("test", "t", 0), "truncate"),
+        (lambda c: c.index_integer_create("test", "t", "i", "t_i_idx"), "sindex-admin"),
+        (lambda c: c.udf_remove("no_such.lua"), "udf-admin"),
+    ],
+)
+def test_admin_info_commands_need_their_privilege(
+    srv: Server, admin: Any, call: Any, role: str
+) -> None:
+    admin.admin_create_user("ops", "pw", ["read-write"])
+    try:
+        c = connect(srv, "ops", "pw")
+        try:
+            with pytest.raises(ex.AerospikeError) as e:
+                call(c)
+            assert "role violation" in str(e.value).lower() or e.value.code == 81, e.value
+        finally:
+            c.close()
+        admin.admin_grant_roles("ops", [role])
+        c = connect(srv, "ops", "pw")
+        try:
+            try:
+                call(c)
+            except ex.AerospikeError as err:  # allowed now: any error but a role violation
+                assert "role violation" not in str(err).lower() and err.code != 81, err
+        finally:
+            c.close()
+    finally:
+        admin.admin_drop_user("ops")

@@ -92,7 +92,13 @@ fn parse_row<'a>(c: &mut Cursor<'a>, flags: u8) -> Option<RowTemplate<'a>> {
 }
 
 /// Executes a batch request, appending the reply frames to `out`.
-pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>) {
+pub(crate) fn handle(
+    shared: &Shared,
+    idx: usize,
+    m: &Message,
+    user: Option<&str>,
+    out: &mut Vec<u8>,
+) {
     let Some(data) = m.field(field::BATCH_INDEX) else {
         write_last(out, rc::PARAMETER_ERROR);
         return;
@@ -137,7 +143,25 @@ pub(crate) fn handle(shared: &Shared, idx: usize, m: &Message, out: &mut Vec<u8>
             msg: t.msg,
             fields: t.fields,
         };
-        let code = record::execute(shared, idx, &req, index, out);
+        // Security on: the row needs its own privilege (a write row a write one).
+        let refused = match (&shared.security, user) {
+            (Some(sec), Some(user)) => {
+                let (need, ns, set) = crate::security::need(
+                    t.info2,
+                    t.fields.udf_filename.is_some(),
+                    t.fields.namespace.unwrap_or_default(),
+                    t.fields.set.unwrap_or_default(),
+                );
+                sec.check(user, need, &ns, &set)
+            }
+            _ => rc::OK,
+        };
+        let code = if refused == rc::OK {
+            record::execute(shared, idx, &req, index, out)
+        } else {
+            record::write_result(out, refused, 0, 0, index);
+            refused
+        };
         let row_error = !matches!(code, rc::OK | rc::KEY_NOT_FOUND | rc::FILTERED_OUT);
         if row_error && parent_flags & PARENT_RESPOND_ALL_KEYS == 0 && overall == rc::OK {
             overall = code;

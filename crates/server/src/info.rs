@@ -36,6 +36,13 @@ pub(crate) fn handle(
         }
     }
     for line in lines {
+        // Security on: admin-ish commands need their privilege.
+        if let (Some(sec), Some(user)) = (&shared.security, &state.user) {
+            if !sec.may_run_info(user, line) {
+                wire::write_reply_line(out, line, "ERROR:81:role violation");
+                continue;
+            }
+        }
         let v = value(shared, idx, state, line);
         wire::write_reply_line(out, line, &v);
     }

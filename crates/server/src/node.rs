@@ -265,7 +265,7 @@ pub(crate) fn handle_frame(
                     return Ok(());
                 }
             }
-            handle_msg(shared, idx, body, out);
+            handle_msg(shared, idx, body, out, state.user.as_deref());
             Ok(())
         }
         TYPE_COMPRESSED if allow_compressed => {
@@ -285,6 +285,9 @@ fn refused(sec: &crate::security::Security, state: &ConnState, body: &[u8]) -> O
         return Some(crate::security::code::NOT_AUTHENTICATED);
     };
     let m = Message::parse(body).ok()?;
+    if m.header.info1 & msg::INFO1_BATCH != 0 {
+        return None; // each row is checked
+    }
     let (need, ns, set) = crate::security::need_of(&m);
     match sec.check(user, need, &ns, &set) {
         0 => None,
@@ -309,7 +312,9 @@ fn handle_admin(body: &[u8], out: &mut Vec<u8>) {
     );
 }
 
-fn handle_msg(shared: &Shared, idx: usize, body: &[u8], out: &mut Vec<u8>) {
+/// A record command; `user` (security on) has been checked for the message itself,
+/// batch rows are checked one by one.
+fn handle_msg(shared: &Shared, idx: usize, body: &[u8], out: &mut Vec<u8>, user: Option<&str>) {
     let m = match Message::parse(body) {
         Ok(m) => m,
         Err(_) => {
@@ -324,7 +329,7 @@ fn handle_msg(shared: &Shared, idx: usize, body: &[u8], out: &mut Vec<u8>) {
         }
     };
     if m.header.info1 & msg::INFO1_BATCH != 0 {
-        batch::handle(shared, idx, &m, out);
+        batch::handle(shared, idx, &m, user, out);
         return;
     }
     let fields = MsgFields::of(&m);

@@ -187,6 +187,34 @@ impl Security {
         }
     }
 
+    /// Whether `user` may run the info command `line`: truncating needs truncate or
+    /// data-admin, index changes sindex-admin or data-admin, UDF registration udf-admin
+    /// or data-admin (sys-admin covers them all); other commands are open to any
+    /// authenticated user.
+    pub(crate) fn may_run_info(&self, user: &str, line: &str) -> bool {
+        let name = line.split(':').next().unwrap_or(line);
+        let needs: &[u8] = match name {
+            "truncate" | "truncate-namespace" | "truncate-undo" | "truncate-namespace-undo" => &[
+                privilege::TRUNCATE,
+                privilege::DATA_ADMIN,
+                privilege::SYS_ADMIN,
+            ],
+            "sindex-create" | "sindex-delete" => &[
+                privilege::SINDEX_ADMIN,
+                privilege::DATA_ADMIN,
+                privilege::SYS_ADMIN,
+            ],
+            "udf-put" | "udf-remove" => &[
+                privilege::UDF_ADMIN,
+                privilege::DATA_ADMIN,
+                privilege::SYS_ADMIN,
+            ],
+            _ => return true,
+        };
+        let st = self.state();
+        needs.iter().any(|code| Self::has_global(&st, user, *code))
+    }
+
     /// Whether `user` holds a global privilege `code`.
     fn has_global(st: &State, user: &str, code: u8) -> bool {
         st.users.get(user).is_some_and(|u| {
@@ -590,25 +618,34 @@ fn query_roles(st: &State, one: Option<String>, out: &mut Vec<u8>) {
 /// What a message needs, and its namespace and set: reads need a read privilege,
 /// writes a write one, record UDFs read-write-udf.
 pub(crate) fn need_of(m: &Message<'_>) -> (Need, String, String) {
-    let mut ns = String::new();
-    let mut set = String::new();
+    let mut ns: &[u8] = &[];
+    let mut set: &[u8] = &[];
     let mut udf = false;
     for f in m.fields() {
         match f.ftype {
-            msg::field::NAMESPACE => ns = String::from_utf8_lossy(f.data).into_owned(),
-            msg::field::SET => set = String::from_utf8_lossy(f.data).into_owned(),
+            msg::field::NAMESPACE => ns = f.data,
+            msg::field::SET => set = f.data,
             msg::field::UDF_FILENAME => udf = true,
             _ => {}
         }
     }
+    need(m.header.info2, udf, ns, set)
+}
+
+/// What a request (or a batch row) with `info2` needs on `ns`/`set`.
+pub(crate) fn need(info2: u8, udf: bool, ns: &[u8], set: &[u8]) -> (Need, String, String) {
     let need = if udf {
         Need::Udf
-    } else if m.header.info2 & msg::INFO2_WRITE != 0 {
+    } else if info2 & msg::INFO2_WRITE != 0 {
         Need::Write
     } else {
         Need::Read
     };
-    (need, ns, set)
+    (
+        need,
+        String::from_utf8_lossy(ns).into_owned(),
+        String::from_utf8_lossy(set).into_owned(),
+    )
 }
 
 #[cfg(test)]
@@ -645,6 +682,29 @@ mod tests {
             sec.check("admin", Need::Read, "test", ""),
             code::ROLE_VIOLATION
         );
+    }
+
+    #[test]
+    fn info_commands_need_their_privilege() {
+        let sec = Security::new();
+        sec.state().users.insert(
+            "dba".into(),
+            User {
+                credential: "x".into(),
+                roles: vec!["data-admin".into()],
+            },
+        );
+        for (user, line, want) in [
+            ("admin", "truncate:namespace=test;set=s", false),
+            ("admin", "sindex-create:ns=test;indexname=i", false),
+            ("admin", "udf-put:filename=m.lua", false),
+            ("admin", "build", true),
+            ("dba", "truncate:namespace=test;set=s", true),
+            ("dba", "sindex-delete:ns=test;indexname=i", true),
+            ("dba", "udf-remove:filename=m.lua", true),
+        ] {
+            assert_eq!(sec.may_run_info(user, line), want, "{user} {line}");
+        }
     }
 
     #[test]
