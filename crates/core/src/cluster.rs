@@ -60,8 +60,6 @@ pub struct ClusterConfig {
     pub conn_timeout: Duration,
     /// Largest pool per node.
     pub max_conns_per_node: usize,
-    /// Failed tends before a node is dropped.
-    pub max_tend_failures: u32,
     /// User and hashed password, when the cluster needs a login.
     pub credentials: Option<crate::auth::Credentials>,
     /// `<client-name>-<version>`, sent in `user-agent-set` to nodes of build 8.1 or later.
@@ -97,7 +95,6 @@ impl Default for ClusterConfig {
             tend_interval: Duration::from_millis(1000),
             conn_timeout: Duration::from_millis(1000),
             max_conns_per_node: 100,
-            max_tend_failures: 3,
             credentials: None,
             client_name: format!("aeropy-core-{}", env!("CARGO_PKG_VERSION")),
             app_id: None,
