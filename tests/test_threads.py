@@ -89,7 +89,7 @@ def test_threads_survive_a_node_stopping() -> None:
     from aerospike.testing import Server
 
     with Server(nodes=3) as srv:
-        c = aerospike.client({**srv.config, "tend_interval": 50}).connect()
+        c = aerospike.client({**srv.config, "tend_interval": 250}).connect()
         stop = threading.Event()
         counts = {"ok": 0, "err": 0}
         other: list[BaseException] = []
@@ -124,5 +124,12 @@ def test_threads_survive_a_node_stopping() -> None:
             t.join(timeout=20)
         assert not any(t.is_alive() for t in threads)
         assert not other, other[:3]
-        assert counts["ok"] > 10 * max(1, counts["err"])
+        # Commands on the stopped node's partitions fail until tending (at least every
+        # 250 ms) moves them: a few tend intervals of errors out of the whole run.
+        assert counts["ok"] > 5 * max(1, counts["err"])
+        # Once the cluster has settled again, every command succeeds.
+        time.sleep(1.5)
+        for i in range(200):
+            c.put(("test", "churn", f"after-{i}"), {"i": i})
+            assert c.get(("test", "churn", f"after-{i}"))[2] == {"i": i}
         c.close()
