@@ -16,12 +16,7 @@ pub const QUERY_END: u8 = 50;
 
 /// One privilege: a code (`aerospike.PRIV_*`) and, for codes ≥ 10, an optional
 /// namespace and set scope.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Privilege {
-    pub code: u8,
-    pub namespace: String,
-    pub set: String,
-}
+pub use aeropy_protocol::admin::Privilege;
 
 /// One record of a query reply: its fields, owned.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -39,68 +34,24 @@ impl AdminRecord {
     }
 }
 
-fn len_u8(what: &str, n: usize) -> Result<u8> {
-    u8::try_from(n).map_err(|_| Error::Param(format!("{what} longer than 255 bytes")))
+fn bad(what: &str) -> Error {
+    Error::Parse(format!("malformed {what} in an admin reply"))
 }
 
 /// A ROLES field: u8 count, then per role u8 length + name.
 pub fn encode_roles(roles: &[String]) -> Result<Vec<u8>> {
-    let mut b = vec![len_u8("role list", roles.len())?];
-    for r in roles {
-        b.push(len_u8("role name", r.len())?);
-        b.extend_from_slice(r.as_bytes());
-    }
-    Ok(b)
+    admin::write_roles(roles).map_err(|e| Error::Param(e.to_string()))
 }
 
 /// A PRIVILEGES field: u8 count, then per privilege u8 code and, for codes ≥ 10,
 /// u8 length + namespace and u8 length + set.
 pub fn encode_privileges(privileges: &[Privilege]) -> Result<Vec<u8>> {
-    let mut b = vec![len_u8("privilege list", privileges.len())?];
-    for p in privileges {
-        b.push(p.code);
-        if p.code >= 10 {
-            b.push(len_u8("privilege namespace", p.namespace.len())?);
-            b.extend_from_slice(p.namespace.as_bytes());
-            b.push(len_u8("privilege set", p.set.len())?);
-            b.extend_from_slice(p.set.as_bytes());
-        }
-    }
-    Ok(b)
-}
-
-fn bad(what: &str) -> Error {
-    Error::Parse(format!("malformed {what} in an admin reply"))
+    admin::write_privileges(privileges).map_err(|e| Error::Param(e.to_string()))
 }
 
 /// Parses a PRIVILEGES field.
 pub fn parse_privileges(data: &[u8]) -> Result<Vec<Privilege>> {
-    let n = *data.first().ok_or_else(|| bad("privileges"))?;
-    let mut pos = 1;
-    let text = |pos: &mut usize| -> Result<String> {
-        let len = usize::from(*data.get(*pos).ok_or_else(|| bad("privileges"))?);
-        let s = data
-            .get(*pos + 1..*pos + 1 + len)
-            .ok_or_else(|| bad("privileges"))?;
-        *pos += 1 + len;
-        Ok(String::from_utf8_lossy(s).into_owned())
-    };
-    let mut out = Vec::with_capacity(usize::from(n));
-    for _ in 0..n {
-        let code = *data.get(pos).ok_or_else(|| bad("privileges"))?;
-        pos += 1;
-        let (namespace, set) = if code >= 10 {
-            (text(&mut pos)?, text(&mut pos)?)
-        } else {
-            (String::new(), String::new())
-        };
-        out.push(Privilege {
-            code,
-            namespace,
-            set,
-        });
-    }
-    Ok(out)
+    admin::parse_privileges(data).map_err(|_| bad("privileges"))
 }
 
 /// Parses a ROLES field into names.

@@ -184,6 +184,80 @@ pub fn write_message(out: &mut Vec<u8>, header: &AdminHeader, fields: &[(u8, &[u
     frame::end_frame(out, start);
 }
 
+/// One privilege: a code and, for codes ≥ 10 (data privileges), an optional namespace
+/// and set scope (empty: all).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Privilege {
+    pub code: u8,
+    pub namespace: String,
+    pub set: String,
+}
+
+/// Privilege codes from this one on carry a namespace and set scope.
+pub const SCOPED_PRIVILEGE: u8 = 10;
+
+fn len_u8(what: &'static str, n: usize) -> Result<u8> {
+    u8::try_from(n).map_err(|_| ProtocolError::TooLong(what))
+}
+
+fn push_name(b: &mut Vec<u8>, what: &'static str, name: &str) -> Result<()> {
+    b.push(len_u8(what, name.len())?);
+    b.extend_from_slice(name.as_bytes());
+    Ok(())
+}
+
+/// A ROLES field: u8 count, then per role u8 length + name.
+pub fn write_roles<S: AsRef<str>>(roles: &[S]) -> Result<Vec<u8>> {
+    let mut b = vec![len_u8("role list", roles.len())?];
+    for r in roles {
+        push_name(&mut b, "role name", r.as_ref())?;
+    }
+    Ok(b)
+}
+
+/// A PRIVILEGES field: u8 count, then per privilege u8 code and, for scoped codes,
+/// u8 length + namespace and u8 length + set.
+pub fn write_privileges(privileges: &[Privilege]) -> Result<Vec<u8>> {
+    let mut b = vec![len_u8("privilege list", privileges.len())?];
+    for p in privileges {
+        b.push(p.code);
+        if p.code >= SCOPED_PRIVILEGE {
+            push_name(&mut b, "privilege namespace", &p.namespace)?;
+            push_name(&mut b, "privilege set", &p.set)?;
+        }
+    }
+    Ok(b)
+}
+
+/// Parses a PRIVILEGES field (codes are not checked).
+pub fn parse_privileges(data: &[u8]) -> Result<Vec<Privilege>> {
+    let bad = ProtocolError::Invalid("privileges field");
+    let n = *data.first().ok_or(bad.clone())?;
+    let mut pos = 1;
+    let text = |pos: &mut usize| -> Result<String> {
+        let len = usize::from(*data.get(*pos).ok_or(bad.clone())?);
+        let s = data.get(*pos + 1..*pos + 1 + len).ok_or(bad.clone())?;
+        *pos += 1 + len;
+        Ok(String::from_utf8_lossy(s).into_owned())
+    };
+    let mut out = Vec::with_capacity(usize::from(n));
+    for _ in 0..n {
+        let code = *data.get(pos).ok_or(bad.clone())?;
+        pos += 1;
+        let (namespace, set) = if code >= SCOPED_PRIVILEGE {
+            (text(&mut pos)?, text(&mut pos)?)
+        } else {
+            (String::new(), String::new())
+        };
+        out.push(Privilege {
+            code,
+            namespace,
+            set,
+        });
+    }
+    Ok(out)
+}
+
 /// Parses a ROLES field: u8 count, then per role u8 length + name.
 pub fn parse_roles(data: &[u8]) -> Result<Vec<&[u8]>> {
     let bad = ProtocolError::Invalid("roles field");

@@ -38,6 +38,9 @@ pub enum ProtocolError {
     /// Anything else that is syntactically wrong (text formats, particles, bitmaps).
     #[error("invalid {0}")]
     Invalid(&'static str),
+    /// A name or list too long for its u8 length prefix.
+    #[error("{0} longer than 255 bytes")]
+    TooLong(&'static str),
 }
 
 impl ProtocolError {

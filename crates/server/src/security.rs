@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use aeropy_protocol::admin::{self, command as cmd, field, AdminHeader, AdminMessage};
+use aeropy_protocol::admin::{
+    self, command as cmd, field, AdminHeader, AdminMessage, Privilege, SCOPED_PRIVILEGE,
+};
 use aeropy_protocol::frame::{self, TYPE_ADMIN};
 use aeropy_protocol::msg::{self, Message};
 
@@ -65,13 +67,6 @@ const PREDEFINED: &[(&str, u8)] = &[
     ("truncate", privilege::TRUNCATE),
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Privilege {
-    code: u8,
-    ns: String,
-    set: String,
-}
-
 #[derive(Debug, Clone, Default)]
 struct Role {
     privileges: Vec<Privilege>,
@@ -120,8 +115,7 @@ impl Security {
                 Role {
                     privileges: vec![Privilege {
                         code: *code,
-                        ns: String::new(),
-                        set: String::new(),
+                        ..Privilege::default()
                     }],
                     ..Role::default()
                 },
@@ -175,7 +169,7 @@ impl Security {
             u.roles.iter().filter_map(|r| st.roles.get(r)).any(|r| {
                 r.privileges.iter().any(|p| {
                     allowed.contains(&p.code)
-                        && (p.ns.is_empty() || p.ns == ns)
+                        && (p.namespace.is_empty() || p.namespace == ns)
                         && (p.set.is_empty() || p.set == set)
                 })
             })
@@ -221,7 +215,7 @@ impl Security {
             u.roles.iter().filter_map(|r| st.roles.get(r)).any(|r| {
                 r.privileges
                     .iter()
-                    .any(|p| p.code == code && p.ns.is_empty())
+                    .any(|p| p.code == code && p.namespace.is_empty())
             })
         })
     }
@@ -375,7 +369,11 @@ fn admin_command(
         },
         cmd::QUERY_USERS => return query_users(st, m.field(field::USER).map(|_| user), out),
         cmd::QUERY_ROLES => return query_roles(st, m.field(field::ROLE).map(|_| role), out),
-        cmd::CREATE_ROLE => match (role.is_empty(), privileges(m.field(field::PRIVILEGES))) {
+        // Role names travel with u8 length prefixes in ROLES fields.
+        cmd::CREATE_ROLE => match (
+            role.is_empty() || role.len() > 255,
+            privileges(m.field(field::PRIVILEGES)),
+        ) {
             (true, _) => code::INVALID_ROLE,
             (_, Err(c)) => c,
             (false, Ok(p)) => match st.roles.entry(role) {
@@ -468,33 +466,17 @@ fn whitelist(data: Option<&[u8]>) -> Vec<String> {
         .collect()
 }
 
-/// A PRIVILEGES field: count, then code [+ ns + set for codes >= 10].
+/// A PRIVILEGES field, each code one this server knows (else 72).
 fn privileges(data: Option<&[u8]>) -> Result<Vec<Privilege>, u8> {
     let Some(data) = data else {
         return Ok(Vec::new());
     };
-    let bad = code::INVALID_PRIVILEGE;
-    let n = *data.first().ok_or(bad)?;
-    let mut pos = 1;
-    let mut out = Vec::new();
-    let name = |pos: &mut usize| -> Result<String, u8> {
-        let len = usize::from(*data.get(*pos).ok_or(bad)?);
-        let s = data.get(*pos + 1..*pos + 1 + len).ok_or(bad)?;
-        *pos += 1 + len;
-        Ok(String::from_utf8_lossy(s).into_owned())
-    };
-    for _ in 0..n {
-        let code = *data.get(pos).ok_or(bad)?;
-        pos += 1;
-        if code > privilege::MAX || (5..10).contains(&code) {
-            return Err(bad);
-        }
-        let (ns, set) = if code >= privilege::READ {
-            (name(&mut pos)?, name(&mut pos)?)
-        } else {
-            (String::new(), String::new())
-        };
-        out.push(Privilege { code, ns, set });
+    let out = admin::parse_privileges(data).map_err(|_| code::INVALID_PRIVILEGE)?;
+    if out
+        .iter()
+        .any(|p| p.code > privilege::MAX || (5..SCOPED_PRIVILEGE).contains(&p.code))
+    {
+        return Err(code::INVALID_PRIVILEGE);
     }
     Ok(out)
 }
@@ -536,17 +518,6 @@ fn query_reply(out: &mut Vec<u8>, records: Vec<u8>) {
     frame::end_frame(out, start);
 }
 
-fn names_field(names: &[String]) -> Vec<u8> {
-    let mut d = vec![u8::try_from(names.len()).unwrap_or(u8::MAX)];
-    for n in names.iter().take(255) {
-        let b = n.as_bytes();
-        let b = &b[..b.len().min(255)];
-        d.push(b.len() as u8);
-        d.extend_from_slice(b);
-    }
-    d
-}
-
 fn query_users(st: &State, one: Option<String>, out: &mut Vec<u8>) {
     if let Some(name) = &one {
         if !st.users.contains_key(name) {
@@ -564,12 +535,14 @@ fn query_users(st: &State, one: Option<String>, out: &mut Vec<u8>) {
             continue;
         }
         let conns = st.connections.get(name).copied().unwrap_or(0).to_be_bytes();
+        // Names came in with u8 length prefixes; a list over 255 roles is cut.
+        let roles = admin::write_roles(&u.roles[..u.roles.len().min(255)]).unwrap_or_default();
         record(
             &mut body,
             code::OK,
             &[
                 (field::USER, name.as_bytes()),
-                (field::ROLES, &names_field(&u.roles)),
+                (field::ROLES, &roles),
                 (field::READ_INFO, &quota_info),
                 (field::WRITE_INFO, &quota_info),
                 (field::CONNECTIONS, &conns),
@@ -590,17 +563,8 @@ fn query_roles(st: &State, one: Option<String>, out: &mut Vec<u8>) {
         if one.as_ref().is_some_and(|o| o != name) {
             continue;
         }
-        let mut privs = vec![u8::try_from(r.privileges.len()).unwrap_or(u8::MAX)];
-        for p in r.privileges.iter().take(255) {
-            privs.push(p.code);
-            if p.code >= privilege::READ {
-                for s in [&p.ns, &p.set] {
-                    let b = &s.as_bytes()[..s.len().min(255)];
-                    privs.push(b.len() as u8);
-                    privs.extend_from_slice(b);
-                }
-            }
-        }
+        let privs = admin::write_privileges(&r.privileges[..r.privileges.len().min(255)])
+            .unwrap_or_default();
         let wl = r.whitelist.join(",");
         let (rq, wq) = (r.read_quota.to_be_bytes(), r.write_quota.to_be_bytes());
         let mut fields: Vec<(u8, &[u8])> =
@@ -712,7 +676,7 @@ mod tests {
         let p = privileges(Some(b"\x02\x0a\x04test\x04demo\x01")).unwrap();
         assert_eq!(p.len(), 2);
         assert_eq!(
-            (p[0].code, p[0].ns.as_str(), p[0].set.as_str()),
+            (p[0].code, p[0].namespace.as_str(), p[0].set.as_str()),
             (10, "test", "demo")
         );
         assert_eq!(p[1].code, privilege::SYS_ADMIN);
