@@ -180,7 +180,7 @@ fn parse_replicas(v: &str) -> HashMap<String, (u32, Vec<PartitionBitmap>)> {
 }
 
 /// The crate's client policy for our config.
-fn client_policy(cfg: &ClusterConfig) -> Result<aerospike::ClientPolicy> {
+fn client_policy(cfg: &ClusterConfig) -> aerospike::ClientPolicy {
     let ms = |d: Duration| u32::try_from(d.as_millis()).unwrap_or(u32::MAX).max(1);
     let mut p = aerospike::ClientPolicy {
         timeout: ms(cfg.conn_timeout),
@@ -211,7 +211,7 @@ fn client_policy(cfg: &ClusterConfig) -> Result<aerospike::ClientPolicy> {
             c.password().to_string(),
         ));
     }
-    Ok(p)
+    p
 }
 
 fn crate_error(e: &aerospike::Error) -> Error {
@@ -386,11 +386,19 @@ impl Inner {
         if self.cfg.rack_ids.is_empty() {
             return out;
         }
-        let namespaces: Vec<String> = nodes
+        // Only the names (`ns:...;ns2:...`): no bitmap is decoded on this path, which
+        // runs every sync pass.
+        let mut namespaces: Vec<String> = nodes
             .iter()
             .filter_map(|n| n.replicas.lock().ok().and_then(|r| r.clone()))
-            .flat_map(|r| parse_replicas(&r).into_keys())
+            .flat_map(|r| {
+                r.split(';')
+                    .filter_map(|e| e.split_once(':').map(|(ns, _)| ns.trim().to_string()))
+                    .collect::<Vec<_>>()
+            })
             .collect();
+        namespaces.sort();
+        namespaces.dedup();
         for cn in client.nodes() {
             for ns in &namespaces {
                 if let Some(rank) = self.cfg.rack_ids.iter().position(|r| cn.has_rack(ns, *r)) {
@@ -563,7 +571,7 @@ impl Cluster {
         if cfg.hosts.is_empty() {
             return Err(Error::Param("hosts must list at least one seed".into()));
         }
-        let policy = client_policy(&cfg)?;
+        let policy = client_policy(&cfg);
         let hosts: Vec<aerospike::Host> = cfg
             .hosts
             .iter()
