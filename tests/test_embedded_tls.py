@@ -20,6 +20,8 @@ import pytest
 from aerospike import exception
 from aerospike.testing import Server
 
+from tests.fakes import recv_exact
+
 
 def _context(srv: Server, *, cert: bool = False) -> ssl.SSLContext:
     ctx = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=srv.tls_cafile)
@@ -29,22 +31,12 @@ def _context(srv: Server, *, cert: bool = False) -> ssl.SSLContext:
     return ctx
 
 
-def _recv_exact(s: socket.socket, n: int) -> bytes:
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = s.recv(n - len(buf))
-        if not chunk:
-            raise ConnectionError("connection closed")
-        buf += chunk
-    return bytes(buf)
-
-
 def _info(s: socket.socket, *commands: str) -> dict[str, str]:
     body = "".join(c + "\n" for c in commands).encode()
     s.sendall(struct.pack(">Q", (2 << 56) | (1 << 48) | len(body)) + body)
-    (head,) = struct.unpack(">Q", _recv_exact(s, 8))
+    (head,) = struct.unpack(">Q", recv_exact(s, 8))
     assert head >> 48 == (2 << 8) | 1, hex(head)
-    text = _recv_exact(s, head & 0xFFFF_FFFF_FFFF).decode()
+    text = recv_exact(s, head & 0xFFFF_FFFF_FFFF).decode()
     return dict(line.split("\t", 1) for line in text.splitlines())
 
 
